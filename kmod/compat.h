@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where differences between the kernels qrpc supports are
+ * handled.  QRPC_HAVE_* come from compat_probed.h, which Kbuild generates by
+ * try-compiling the probes in compat/ against the target kernel's headers: Debian's
+ * 6.1 carries backports that a version check would get wrong.
+ */
+#ifndef QRPC_COMPAT_H
+#define QRPC_COMPAT_H
+
+#include "compat_probed.h"
+
+#ifdef QRPC_HAVE_IO_URING_CMD_H
+#include <linux/io_uring/cmd.h>
+#else
+#include <linux/io_uring.h>
+#endif
+
+/* The 16-byte command area of the SQE that carried @cmd. */
+static inline const void *qrpc_uring_cmd_area(struct io_uring_cmd *cmd)
+{
+#ifdef QRPC_HAVE_IO_URING_SQE_CMD
+	return io_uring_sqe_cmd(cmd->sqe);
+#else
+	return cmd->cmd;
+#endif
+}
+
+/*
+ * Whether io_uring itself cancels parked commands when their ring goes
+ * away.  Without it, parked commands must be completed by watching the
+ * task that owns them.
+ */
+#ifdef QRPC_HAVE_URING_CMD_CANCELABLE
+#define QRPC_URING_CAN_CANCEL	true
+#else
+#define QRPC_URING_CAN_CANCEL	false
+#endif
+
+#endif /* QRPC_COMPAT_H */

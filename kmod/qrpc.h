@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces shared by the files of the qrpc module.
+ */
+#ifndef QRPC_INTERNAL_H
+#define QRPC_INTERNAL_H
+
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/types.h>
+
+#include <linux/qrpc.h>
+
+#define QRPC_MODULE_VERSION	"0.1.0"
+
+struct io_uring_cmd;
+
+/*
+ * One open() of /dev/qrpc.  It becomes a client, a server or both through
+ * the commands it issues; it remembers who opened it so that permission
+ * checks and the credentials stamped on calls do not depend on who happens
+ * to issue a later command (an fd may be passed to another process).
+ */
+struct qrpc_instance {
+	const struct cred	*cred;
+	pid_t			tgid;
+};
+
+/* instance.c: the file operations of /dev/qrpc */
+extern const struct file_operations qrpc_fops;
+
+/* commands.c: the command table shared by ioctl and uring_cmd */
+long qrpc_command(struct qrpc_instance *inst, unsigned int cmd,
+		  void __user *arg, size_t len);
+bool qrpc_command_known(unsigned int cmd);
+
+/* uring.c */
+int qrpc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+
+#endif /* QRPC_INTERNAL_H */

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit test: the uapi structures have the sizes and offsets the ABI
+ * documents, the same for every compiler and architecture, and command
+ * numbers encode their argument's size.
+ */
+#include <stddef.h>
+#include <sys/ioctl.h>
+
+#include <linux/qrpc.h>
+#include "kselftest_harness.h"
+
+TEST(qrpc_features_layout)
+{
+	EXPECT_EQ(80, sizeof(struct qrpc_features));
+	EXPECT_EQ(0, offsetof(struct qrpc_features, abi_major));
+	EXPECT_EQ(2, offsetof(struct qrpc_features, abi_minor));
+	EXPECT_EQ(4, offsetof(struct qrpc_features, flags));
+	EXPECT_EQ(8, offsetof(struct qrpc_features, features));
+	EXPECT_EQ(16, offsetof(struct qrpc_features, module_version));
+	EXPECT_EQ(48, offsetof(struct qrpc_features, reserved));
+}
+
+/* The uring_cmd area of a 64-byte SQE holds 16 bytes. */
+TEST(qrpc_uring_cmd_fits_small_sqe)
+{
+	EXPECT_EQ(16, sizeof(struct qrpc_uring_cmd));
+	EXPECT_EQ(0, offsetof(struct qrpc_uring_cmd, addr));
+	EXPECT_EQ(8, offsetof(struct qrpc_uring_cmd, len));
+	EXPECT_EQ(12, offsetof(struct qrpc_uring_cmd, flags));
+}
+
+TEST(command_numbers_encode_argument)
+{
+	EXPECT_EQ(QRPC_IOC_MAGIC, _IOC_TYPE(QRPC_IOC_GET_FEATURES));
+	EXPECT_EQ(QRPC_IOC_BASE, _IOC_NR(QRPC_IOC_GET_FEATURES));
+	EXPECT_EQ(sizeof(struct qrpc_features),
+		  _IOC_SIZE(QRPC_IOC_GET_FEATURES));
+	EXPECT_EQ(_IOC_READ | _IOC_WRITE, _IOC_DIR(QRPC_IOC_GET_FEATURES));
+}
+
+TEST_HARNESS_MAIN
