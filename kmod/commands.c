@@ -1,51 +1,168 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * qrpc: the command table.  ioctl() and IORING_OP_URING_CMD both end here,
- * so every command behaves the same whichever way it arrives.
+ * so every command behaves the same whichever way it arrives.  The
+ * argument is copied in once before the command runs and copied back after
+ * it succeeds; commands only validate and act.
  */
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "port.h"
 #include "qrpc.h"
 
-static bool qrpc_all_zero(const void *p, size_t len)
-{
-	return !memchr_inv(p, 0, len);
-}
+#define all_zero(field)	(!memchr_inv(&(field), 0, sizeof(field)))
 
-static int qrpc_get_features(struct qrpc_instance *inst, void __user *arg)
+static int qrpc_get_features(struct qrpc_instance *inst, void *arg)
 {
-	struct qrpc_features f;
+	struct qrpc_features *f = arg;
 
-	if (copy_from_user(&f, arg, sizeof(f)))
-		return -EFAULT;
-	if (f.flags || !qrpc_all_zero(f.reserved, sizeof(f.reserved)))
+	if (f->flags || !all_zero(f->reserved))
 		return -EINVAL;
 
-	memset(&f, 0, sizeof(f));
-	f.abi_major = QRPC_ABI_MAJOR;
-	f.abi_minor = QRPC_ABI_MINOR;
-	f.features = QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL;
+	memset(f, 0, sizeof(*f));
+	f->abi_major = QRPC_ABI_MAJOR;
+	f->abi_minor = QRPC_ABI_MINOR;
+	f->features = QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL |
+		      QRPC_F_PORTS;
 	if (QRPC_URING_CAN_CANCEL)
-		f.features |= QRPC_F_URING_CANCEL;
-	strscpy(f.module_version, QRPC_MODULE_VERSION,
-		sizeof(f.module_version));
-
-	if (copy_to_user(arg, &f, sizeof(f)))
-		return -EFAULT;
+		f->features |= QRPC_F_URING_CANCEL;
+	strscpy(f->module_version, QRPC_MODULE_VERSION,
+		sizeof(f->module_version));
 	return 0;
 }
 
+#define QRPC_ACCESS_ALL	(QRPC_ACCESS_CALL | QRPC_ACCESS_SERVE)
+
+/* Take a reference to @port into a new handle; on failure drop it. */
+static int qrpc_port_handle(struct qrpc_instance *inst, struct qrpc_port *port,
+			    u32 access, bool creator, u32 *id)
+{
+	struct qrpc_handle *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	int ret;
+
+	if (h) {
+		h->type = QRPC_HANDLE_PORT;
+		h->access = access;
+		h->creator = creator;
+		h->port = port;
+		ret = qrpc_handle_add(inst, h, id);
+		if (!ret)
+			return 0;
+		kfree(h);
+	} else {
+		ret = -ENOMEM;
+	}
+	if (creator)
+		qrpc_port_creator_closed(port);
+	qrpc_port_put(port);
+	return ret;
+}
+
+static int qrpc_cmd_port_create(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_port_create *c = arg;
+	struct qrpc_port_limits limits;
+	struct qrpc_port *port;
+	bool created;
+	int ret;
+
+	ret = qrpc_port_name_valid(c->name);
+	if (ret)
+		return ret;
+	if ((c->mode & ~0777) ||
+	    (c->flags & ~(QRPC_PORT_F_EXCL | QRPC_PORT_F_TEMPORARY)) ||
+	    (c->access & ~QRPC_ACCESS_ALL) || c->reserved0 ||
+	    !all_zero(c->reserved))
+		return -EINVAL;
+
+	port = qrpc_port_create(c, &limits, &created);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	ret = qrpc_port_handle(inst, port, created ? QRPC_ACCESS_ALL : c->access,
+			       created, &c->handle);
+	if (ret)
+		return ret;
+	c->limits = limits;
+	c->created = created;
+	return 0;
+}
+
+static int qrpc_cmd_port_open(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_port_open *o = arg;
+	struct qrpc_port *port;
+	int ret;
+
+	ret = qrpc_port_name_valid(o->name);
+	if (ret)
+		return ret;
+	if (!o->access || (o->access & ~QRPC_ACCESS_ALL) ||
+	    !all_zero(o->reserved))
+		return -EINVAL;
+
+	port = qrpc_port_open(o->name, o->access);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	return qrpc_port_handle(inst, port, o->access, false, &o->handle);
+}
+
+static int qrpc_cmd_port_unlink(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_port_name *n = arg;
+	int ret = qrpc_port_name_valid(n->name);
+
+	if (ret)
+		return ret;
+	if (!all_zero(n->reserved))
+		return -EINVAL;
+	return qrpc_port_unlink(n->name);
+}
+
+static int qrpc_cmd_port_list(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_port_list *l = arg;
+
+	if (!all_zero(l->reserved))
+		return -EINVAL;
+	return qrpc_port_list(l);
+}
+
+static int qrpc_cmd_close(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_handle_arg *h = arg;
+
+	if (h->reserved0)
+		return -EINVAL;
+	return qrpc_handle_close(inst, h->handle);
+}
+
+/* Every command's argument fits here; it lives on the stack. */
+union qrpc_command_arg {
+	struct qrpc_features	features;
+	struct qrpc_port_create	port_create;
+	struct qrpc_port_open	port_open;
+	struct qrpc_port_name	port_name;
+	struct qrpc_port_list	port_list;
+	struct qrpc_handle_arg	handle;
+};
+
 struct qrpc_command_desc {
 	unsigned int	cmd;
-	int		(*fn)(struct qrpc_instance *inst, void __user *arg);
+	int		(*fn)(struct qrpc_instance *inst, void *arg);
 };
 
 /* Indexed by _IOC_NR(cmd) - QRPC_IOC_BASE. */
 static const struct qrpc_command_desc qrpc_commands[] = {
 	{ QRPC_IOC_GET_FEATURES, qrpc_get_features },
+	{ QRPC_IOC_PORT_CREATE, qrpc_cmd_port_create },
+	{ QRPC_IOC_PORT_OPEN, qrpc_cmd_port_open },
+	{ QRPC_IOC_PORT_UNLINK, qrpc_cmd_port_unlink },
+	{ QRPC_IOC_PORT_LIST, qrpc_cmd_port_list },
+	{ QRPC_IOC_CLOSE, qrpc_cmd_close },
 };
 
 static const struct qrpc_command_desc *qrpc_command_lookup(unsigned int cmd)
@@ -70,17 +187,28 @@ bool qrpc_command_known(unsigned int cmd)
 }
 
 /*
- * Run command @cmd with its argument at @arg.  @len is the size the caller
+ * Run command @cmd with its argument at @uarg.  @len is the size the caller
  * says the argument has; it must be the size the command number encodes.
  */
 long qrpc_command(struct qrpc_instance *inst, unsigned int cmd,
-		  void __user *arg, size_t len)
+		  void __user *uarg, size_t len)
 {
 	const struct qrpc_command_desc *desc = qrpc_command_lookup(cmd);
+	union qrpc_command_arg arg;
+	size_t size;
+	int ret;
 
 	if (!desc)
 		return -ENOTTY;
-	if (len != _IOC_SIZE(cmd))
+	size = _IOC_SIZE(cmd);
+	if (len != size)
 		return -EINVAL;
-	return desc->fn(inst, arg);
+	if (WARN_ON_ONCE(size > sizeof(arg)))
+		return -ENOTTY;
+	if (copy_from_user(&arg, uarg, size))
+		return -EFAULT;
+	ret = desc->fn(inst, &arg);
+	if (ret >= 0 && copy_to_user(uarg, &arg, size))
+		return -EFAULT;
+	return ret;
 }

@@ -7,6 +7,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "port.h"
 #include "qrpc.h"
 
 /*
@@ -46,6 +47,7 @@ static int __init qrpc_init(void)
 static void __exit qrpc_exit(void)
 {
 	misc_deregister(&qrpc_misc);
+	qrpc_ports_exit();
 }
 
 module_init(qrpc_init);

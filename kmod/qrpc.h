@@ -7,13 +7,32 @@
 
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <linux/qrpc.h>
 
 #define QRPC_MODULE_VERSION	"0.1.0"
 
 struct io_uring_cmd;
+struct qrpc_port;
+
+/* What a handle names. */
+enum qrpc_handle_type {
+	QRPC_HANDLE_PORT = 1,
+};
+
+/*
+ * A handle: a number private to one open file that names an object the
+ * file holds a reference on.
+ */
+struct qrpc_handle {
+	enum qrpc_handle_type	type;
+	u32			access;		/* QRPC_ACCESS_* */
+	bool			creator;	/* created the port */
+	struct qrpc_port	*port;
+};
 
 /*
  * One open() of /dev/qrpc.  It becomes a client, a server or both through
@@ -24,14 +43,20 @@ struct io_uring_cmd;
 struct qrpc_instance {
 	const struct cred	*cred;
 	pid_t			tgid;
+	struct xarray		handles;	/* of struct qrpc_handle */
 };
 
 /* instance.c: the file operations of /dev/qrpc */
 extern const struct file_operations qrpc_fops;
 
+/* instance.c: handles */
+int qrpc_handle_add(struct qrpc_instance *inst, struct qrpc_handle *h,
+		    u32 *id);
+int qrpc_handle_close(struct qrpc_instance *inst, u32 id);
+
 /* commands.c: the command table shared by ioctl and uring_cmd */
 long qrpc_command(struct qrpc_instance *inst, unsigned int cmd,
-		  void __user *arg, size_t len);
+		  void __user *uarg, size_t len);
 bool qrpc_command_known(unsigned int cmd);
 
 /* uring.c */

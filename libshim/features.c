@@ -16,6 +16,7 @@ static const struct {
 	{ QRPC_F_URING_CMD,	"uring_cmd" },
 	{ QRPC_F_POLL,		"poll" },
 	{ QRPC_F_URING_CANCEL,	"uring_cancel" },
+	{ QRPC_F_PORTS,		"ports" },
 };
 
 #define N_FEATURE_NAMES (sizeof(feature_names) / sizeof(feature_names[0]))

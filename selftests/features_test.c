@@ -37,8 +37,9 @@ static void expect_valid(struct __test_metadata *_metadata,
 	EXPECT_EQ(QRPC_ABI_MAJOR, f->abi_major);
 	EXPECT_EQ(QRPC_ABI_MINOR, f->abi_minor);
 	EXPECT_EQ(0, f->flags);
-	EXPECT_EQ(QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL,
-		  f->features & (QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL));
+	EXPECT_EQ(QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL | QRPC_F_PORTS,
+		  f->features & (QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL |
+				 QRPC_F_PORTS));
 	for (i = 0; i < sizeof(f->reserved) / sizeof(f->reserved[0]); i++)
 		EXPECT_EQ(0, f->reserved[i]);
 	/* The version reported must be the one modinfo and sysfs show. */

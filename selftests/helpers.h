@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include <liburing.h>
 #include <linux/qrpc.h>
@@ -63,6 +64,75 @@ static inline int t_read_line(const char *path, char *buf, size_t len)
 		buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
 	return ret;
+}
+
+/* ioctl() as a negative errno or 0, like the uring_cmd path. */
+static inline int t_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/* Fill @name with "PREFIX-PID-N", unique within a test run. */
+static inline void t_port_name(char name[QRPC_NAME_MAX], const char *prefix)
+{
+	static unsigned int n;
+
+	memset(name, 0, QRPC_NAME_MAX);
+	snprintf(name, QRPC_NAME_MAX, "%s-%d-%u", prefix, (int)getpid(), n++);
+}
+
+/* Copy @src into the name field @dst, zero-filled, cut to fit. */
+static inline void t_copy_name(char dst[QRPC_NAME_MAX], const char *src)
+{
+	size_t n = strnlen(src, QRPC_NAME_MAX - 1);
+
+	memset(dst, 0, QRPC_NAME_MAX);
+	memcpy(dst, src, n);
+}
+
+/* Create port @name with @mode and @flags; the handle, or -errno. */
+static inline int t_port_create(int fd, const char *name, unsigned int mode,
+				unsigned int flags)
+{
+	struct qrpc_port_create c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	t_copy_name(c.name, name);
+	c.mode = mode;
+	c.flags = flags;
+	c.access = QRPC_ACCESS_CALL | QRPC_ACCESS_SERVE;
+	ret = t_ioctl(fd, QRPC_IOC_PORT_CREATE, &c);
+	return ret < 0 ? ret : (int)c.handle;
+}
+
+/* Open port @name for @access; the handle, or -errno. */
+static inline int t_port_open(int fd, const char *name, unsigned int access)
+{
+	struct qrpc_port_open o;
+	int ret;
+
+	memset(&o, 0, sizeof(o));
+	t_copy_name(o.name, name);
+	o.access = access;
+	ret = t_ioctl(fd, QRPC_IOC_PORT_OPEN, &o);
+	return ret < 0 ? ret : (int)o.handle;
+}
+
+static inline int t_port_unlink(int fd, const char *name)
+{
+	struct qrpc_port_name n;
+
+	memset(&n, 0, sizeof(n));
+	t_copy_name(n.name, name);
+	return t_ioctl(fd, QRPC_IOC_PORT_UNLINK, &n);
+}
+
+static inline int t_close_handle(int fd, unsigned int handle)
+{
+	struct qrpc_handle_arg h = { .handle = handle };
+
+	return t_ioctl(fd, QRPC_IOC_CLOSE, &h);
 }
 
 #endif /* QRPC_SELFTEST_HELPERS_H */

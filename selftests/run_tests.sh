@@ -6,6 +6,7 @@
 # Run every executable DIR/*_test, each under a time limit (default 120 s),
 # and frame its KTAP output with lines the host-side summary reads:
 #
+#   qrpc-test-plan: N          (once, before the first program)
 #   qrpc-test-begin: NAME
 #   ...the test program's own KTAP output...
 #   qrpc-test-end: NAME status=N
@@ -17,12 +18,21 @@ dir=${1:?usage: run_tests.sh DIR [TIMEOUT]}
 limit=${2:-120}
 failed=0
 
+# Announce how many programs will run, so that the summary can tell if
+# one went missing from the log.
+planned=0
+for t in "$dir"/*_test; do
+	[ -x "$t" ] && planned=$((planned + 1))
+done
+echo "qrpc-test-plan: $planned"
+
 for t in "$dir"/*_test; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
+	# Tell the kernel log which test runs, so a splat can be placed; at
+	# debug level, so that it stays off the console this output shares.
+	[ -w /dev/kmsg ] && echo "<7>qrpc-test: running $name" >/dev/kmsg
 	echo "qrpc-test-begin: $name"
-	# Tell the kernel log which test runs, so a splat can be placed.
-	[ -w /dev/kmsg ] && echo "qrpc-test: running $name" >/dev/kmsg
 	timeout "$limit" "$t" 2>&1
 	status=$?
 	echo "qrpc-test-end: $name status=$status"

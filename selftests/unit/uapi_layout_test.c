@@ -30,6 +30,43 @@ TEST(qrpc_uring_cmd_fits_small_sqe)
 	EXPECT_EQ(12, offsetof(struct qrpc_uring_cmd, flags));
 }
 
+/* Sizes equal the sum of the fields: no implicit padding anywhere. */
+TEST(port_structures_layout)
+{
+	EXPECT_EQ(16, sizeof(struct qrpc_port_limits));
+	EXPECT_EQ(136, sizeof(struct qrpc_port_create));
+	EXPECT_EQ(80, offsetof(struct qrpc_port_create, limits));
+	EXPECT_EQ(96, offsetof(struct qrpc_port_create, created));
+	EXPECT_EQ(104, offsetof(struct qrpc_port_create, reserved));
+	EXPECT_EQ(88, sizeof(struct qrpc_port_open));
+	EXPECT_EQ(72, offsetof(struct qrpc_port_open, reserved));
+	EXPECT_EQ(80, sizeof(struct qrpc_port_name));
+	EXPECT_EQ(224, sizeof(struct qrpc_port_info));
+	EXPECT_EQ(104, offsetof(struct qrpc_port_info, depth));
+	EXPECT_EQ(136, offsetof(struct qrpc_port_info, queued_bytes));
+	EXPECT_EQ(192, offsetof(struct qrpc_port_info, reserved));
+	EXPECT_EQ(32, sizeof(struct qrpc_port_list));
+	EXPECT_EQ(8, sizeof(struct qrpc_handle_arg));
+}
+
+/* Every command number is unique and within the module's range. */
+TEST(command_numbers_distinct)
+{
+	const unsigned int cmds[] = {
+		QRPC_IOC_GET_FEATURES, QRPC_IOC_PORT_CREATE, QRPC_IOC_PORT_OPEN,
+		QRPC_IOC_PORT_UNLINK, QRPC_IOC_PORT_LIST, QRPC_IOC_CLOSE,
+	};
+	unsigned int i, j, n = sizeof(cmds) / sizeof(cmds[0]);
+
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(QRPC_IOC_MAGIC, _IOC_TYPE(cmds[i]));
+		EXPECT_EQ(QRPC_IOC_BASE + i, _IOC_NR(cmds[i]));
+		EXPECT_EQ(_IOC_READ | _IOC_WRITE, _IOC_DIR(cmds[i]));
+		for (j = i + 1; j < n; j++)
+			EXPECT_NE(cmds[i], cmds[j]);
+	}
+}
+
 TEST(command_numbers_encode_argument)
 {
 	EXPECT_EQ(QRPC_IOC_MAGIC, _IOC_TYPE(QRPC_IOC_GET_FEATURES));

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qrpc: ports, the named endpoints of an IPC namespace.
+ *
+ * Linked ports live in one hash table keyed by namespace and name, under
+ * qrpc_ports_lock.  A port is refcounted: the table holds a reference while
+ * it is linked, and so does every handle (and, later, every server,
+ * connection and queued call), so unlinking only removes the name.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/ctype.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/hashtable.h>
+#include <linux/ipc_namespace.h>
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_ns.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include "port.h"
+
+static unsigned int max_ports_per_user = 256;
+module_param(max_ports_per_user, uint, 0644);
+MODULE_PARM_DESC(max_ports_per_user,
+		 "Ports one user may own at once, in all namespaces (default 256)");
+
+static unsigned int default_depth = 1024;
+module_param(default_depth, uint, 0644);
+MODULE_PARM_DESC(default_depth, "Queue depth of a port that asks for 0 (default 1024)");
+
+static unsigned int max_depth = 65536;
+module_param(max_depth, uint, 0644);
+MODULE_PARM_DESC(max_depth, "Largest queue depth a port may ask for (default 65536)");
+
+static unsigned int default_payload = 1 << 20;
+module_param(default_payload, uint, 0644);
+MODULE_PARM_DESC(default_payload,
+		 "Largest request of a port that asks for 0, bytes (default 1 MiB)");
+
+static unsigned int max_payload = 64 << 20;
+module_param(max_payload, uint, 0644);
+MODULE_PARM_DESC(max_payload, "Largest request size a port may allow, bytes (default 64 MiB)");
+
+static unsigned long default_bytes = 64UL << 20;
+module_param(default_bytes, ulong, 0644);
+MODULE_PARM_DESC(default_bytes,
+		 "Queued request bytes of a port that asks for 0 (default 64 MiB)");
+
+static unsigned long max_bytes = 1UL << 30;
+module_param(max_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_bytes, "Most queued request bytes a port may allow (default 1 GiB)");
+
+#define QRPC_PORT_HASH_BITS	8
+
+static DEFINE_MUTEX(qrpc_ports_lock);
+static DEFINE_HASHTABLE(qrpc_ports, QRPC_PORT_HASH_BITS);
+
+/*
+ * Per-user accounting, shared by all namespaces: a user who may create
+ * namespaces must not escape the quota by making new ones.
+ */
+struct qrpc_user {
+	struct hlist_node	node;
+	kuid_t			uid;
+	unsigned int		ports;
+};
+
+static DEFINE_HASHTABLE(qrpc_users, 6);
+
+/* Find or make @uid's accounting record.  Called under qrpc_ports_lock. */
+static struct qrpc_user *qrpc_user_get(kuid_t uid)
+{
+	struct qrpc_user *u;
+
+	hash_for_each_possible(qrpc_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+	if (!u)
+		return NULL;
+	u->uid = uid;
+	hash_add(qrpc_users, &u->node, __kuid_val(uid));
+	return u;
+}
+
+/* Forget @u once it accounts for nothing.  Called under qrpc_ports_lock. */
+static void qrpc_user_release(struct qrpc_user *u)
+{
+	if (u->ports)
+		return;
+	hash_del(&u->node);
+	kfree(u);
+}
+
+static u32 qrpc_port_hash(const struct ipc_namespace *ns, const char *name)
+{
+	return jhash(name, strlen(name), hash_ptr(ns, 32));
+}
+
+static struct ipc_namespace *qrpc_current_ns(void)
+{
+	return current->nsproxy->ipc_ns;
+}
+
+/*
+ * Ports hold a reference on their namespace.  put_ipc_ns() is not exported
+ * on every kernel (Debian's 6.1), but the namespace's own operations are
+ * reachable through it, and are what nsfs uses.
+ */
+static void qrpc_ns_put(struct ipc_namespace *ns)
+{
+#ifdef CONFIG_IPC_NS
+	ns->ns.ops->put(&ns->ns);
+#endif
+}
+
+/*
+ * A valid name is 1 to QRPC_NAME_MAX - 1 bytes of [A-Za-z0-9._-], not
+ * starting with '.', then NUL, and nothing but NULs after it: a future ABI
+ * may give those bytes a meaning.
+ */
+int qrpc_port_name_valid(const char *name)
+{
+	size_t len = strnlen(name, QRPC_NAME_MAX);
+	size_t i;
+
+	if (len == 0 || len == QRPC_NAME_MAX || name[0] == '.')
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+			return -EINVAL;
+	}
+	if (memchr_inv(name + len, 0, QRPC_NAME_MAX - len))
+		return -EINVAL;
+	return 0;
+}
+
+/* Called under qrpc_ports_lock. */
+static struct qrpc_port *qrpc_port_lookup(struct ipc_namespace *ns,
+					  const char *name)
+{
+	struct qrpc_port *port;
+
+	hash_for_each_possible(qrpc_ports, port, node,
+			       qrpc_port_hash(ns, name))
+		if (port->ns == ns && !strcmp(port->name, name))
+			return port;
+	return NULL;
+}
+
+static void qrpc_port_free(struct kref *ref)
+{
+	struct qrpc_port *port = container_of(ref, struct qrpc_port, ref);
+
+	qrpc_ns_put(port->ns);
+	kfree(port);
+}
+
+void qrpc_port_put(struct qrpc_port *port)
+{
+	kref_put(&port->ref, qrpc_port_free);
+}
+
+/*
+ * Whether @cred may use @port for @access, as for SysV IPC and POSIX
+ * message queues: the owner's, the group's or the others' bits, or
+ * CAP_IPC_OWNER in the namespace's user namespace.
+ */
+static bool qrpc_port_permitted(struct qrpc_port *port, u32 access)
+{
+	const struct cred *cred = current_cred();
+	umode_t granted = port->mode;
+	umode_t need = 0;
+
+	if (access & QRPC_ACCESS_CALL)
+		need |= 02;
+	if (access & QRPC_ACCESS_SERVE)
+		need |= 04;
+
+	if (uid_eq(cred->euid, port->uid))
+		granted >>= 6;
+	else if (in_group_p(port->gid))
+		granted >>= 3;
+	if ((granted & need) == need)
+		return true;
+	return ns_capable(port->ns->user_ns, CAP_IPC_OWNER);
+}
+
+static int qrpc_limits_resolve(struct qrpc_port_limits *l)
+{
+	if (l->max_depth > max_depth || l->max_payload > max_payload ||
+	    l->max_bytes > max_bytes)
+		return -EINVAL;
+	if (!l->max_depth)
+		l->max_depth = min(default_depth, max_depth);
+	if (!l->max_payload)
+		l->max_payload = min(default_payload, max_payload);
+	if (!l->max_bytes)
+		l->max_bytes = min_t(u64, default_bytes, max_bytes);
+	return 0;
+}
+
+/* Unlink @port.  Called under qrpc_ports_lock; drops the table's reference. */
+static void qrpc_port_unlink_locked(struct qrpc_port *port)
+{
+	hash_del(&port->node);
+	port->linked = false;
+	port->owner->ports--;
+	qrpc_user_release(port->owner);
+	port->owner = NULL;
+	qrpc_port_put(port);
+}
+
+struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
+				   struct qrpc_port_limits *limits,
+				   bool *created)
+{
+	struct ipc_namespace *ns = qrpc_current_ns();
+	const struct cred *cred = current_cred();
+	struct qrpc_port *port, *old;
+	struct qrpc_user *user;
+	int ret;
+
+	*limits = arg->limits;
+	ret = qrpc_limits_resolve(limits);
+	if (ret)
+		return ERR_PTR(ret);
+
+	/* Allocate before taking the lock; most creates create. */
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_lock(&qrpc_ports_lock);
+	*created = false;
+	old = qrpc_port_lookup(ns, arg->name);
+	if (old) {
+		kfree(port);
+		if (arg->flags & QRPC_PORT_F_EXCL) {
+			port = ERR_PTR(-EEXIST);
+		} else if (!qrpc_port_permitted(old, arg->access)) {
+			port = ERR_PTR(-EACCES);
+		} else {
+			kref_get(&old->ref);
+			*limits = old->limits;
+			port = old;
+		}
+		goto out;
+	}
+
+	user = qrpc_user_get(cred->euid);
+	if (!user) {
+		kfree(port);
+		port = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	if (user->ports >= max_ports_per_user) {
+		qrpc_user_release(user);
+		kfree(port);
+		port = ERR_PTR(-ENOSPC);
+		goto out;
+	}
+	user->ports++;
+	port->owner = user;
+
+	kref_init(&port->ref);		/* the table's reference */
+	kref_get(&port->ref);		/* the caller's */
+	strscpy(port->name, arg->name, sizeof(port->name));
+	port->ns = get_ipc_ns(ns);
+	port->uid = cred->euid;
+	port->gid = cred->egid;
+	port->mode = arg->mode & ~current_umask() & 0777;
+	port->flags = arg->flags & QRPC_PORT_F_TEMPORARY;
+	port->limits = *limits;
+	port->linked = true;
+	spin_lock_init(&port->lock);
+	hash_add(qrpc_ports, &port->node, qrpc_port_hash(ns, port->name));
+	*created = true;
+out:
+	mutex_unlock(&qrpc_ports_lock);
+	return port;
+}
+
+struct qrpc_port *qrpc_port_open(const char *name, u32 access)
+{
+	struct qrpc_port *port;
+
+	mutex_lock(&qrpc_ports_lock);
+	port = qrpc_port_lookup(qrpc_current_ns(), name);
+	if (!port)
+		port = ERR_PTR(-ENOENT);
+	else if (!qrpc_port_permitted(port, access))
+		port = ERR_PTR(-EACCES);
+	else
+		kref_get(&port->ref);
+	mutex_unlock(&qrpc_ports_lock);
+	return port;
+}
+
+int qrpc_port_unlink(const char *name)
+{
+	struct qrpc_port *port;
+	int ret = 0;
+
+	mutex_lock(&qrpc_ports_lock);
+	port = qrpc_port_lookup(qrpc_current_ns(), name);
+	if (!port)
+		ret = -ENOENT;
+	else if (!uid_eq(current_euid(), port->uid) &&
+		 !ns_capable(port->ns->user_ns, CAP_IPC_OWNER))
+		ret = -EPERM;
+	else
+		qrpc_port_unlink_locked(port);
+	mutex_unlock(&qrpc_ports_lock);
+	return ret;
+}
+
+/* A temporary port goes with the handle that created it. */
+void qrpc_port_creator_closed(struct qrpc_port *port)
+{
+	if (!(port->flags & QRPC_PORT_F_TEMPORARY))
+		return;
+	mutex_lock(&qrpc_ports_lock);
+	if (port->linked)
+		qrpc_port_unlink_locked(port);
+	mutex_unlock(&qrpc_ports_lock);
+}
+
+static void qrpc_port_fill_info(struct qrpc_port *port,
+				struct qrpc_port_info *info)
+{
+	struct user_namespace *uns = current_user_ns();
+
+	memset(info, 0, sizeof(*info));
+	strscpy(info->name, port->name, sizeof(info->name));
+	info->mode = port->mode;
+	info->uid = from_kuid_munged(uns, port->uid);
+	info->gid = from_kgid_munged(uns, port->gid);
+	info->flags = port->flags;
+	info->limits = port->limits;
+}
+
+static int qrpc_info_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct qrpc_port_info *)a)->name,
+		      ((const struct qrpc_port_info *)b)->name);
+}
+
+int qrpc_port_list(struct qrpc_port_list *arg)
+{
+	struct ipc_namespace *ns = qrpc_current_ns();
+	struct qrpc_port_info *infos = NULL;
+	struct qrpc_port *port;
+	u32 total = 0, n = 0, room;
+	int bkt, ret = 0;
+
+	/*
+	 * Allocate for what the caller can take, bounded by what exists, so
+	 * a huge count costs nothing; ports made meanwhile show in @total.
+	 */
+	mutex_lock(&qrpc_ports_lock);
+	hash_for_each(qrpc_ports, bkt, port, node)
+		total += port->ns == ns;
+	mutex_unlock(&qrpc_ports_lock);
+
+	room = min(arg->count, total);
+	if (room) {
+		infos = kvcalloc(room, sizeof(*infos), GFP_KERNEL_ACCOUNT);
+		if (!infos)
+			return -ENOMEM;
+	}
+
+	mutex_lock(&qrpc_ports_lock);
+	total = 0;
+	hash_for_each(qrpc_ports, bkt, port, node) {
+		if (port->ns != ns)
+			continue;
+		if (n < room)
+			qrpc_port_fill_info(port, &infos[n++]);
+		total++;
+	}
+	mutex_unlock(&qrpc_ports_lock);
+
+	sort(infos, n, sizeof(*infos), qrpc_info_cmp, NULL);
+	if (n && copy_to_user(u64_to_user_ptr(arg->addr), infos,
+			      n * sizeof(*infos)))
+		ret = -EFAULT;
+	kvfree(infos);
+	arg->count = n;
+	arg->total = total;
+	return ret;
+}
+
+/*
+ * Module unload: every file is closed by now (the module cannot go while
+ * one is open), so only the table's references remain.
+ */
+void qrpc_ports_exit(void)
+{
+	struct qrpc_port *port;
+	struct hlist_node *tmp;
+	int bkt;
+
+	mutex_lock(&qrpc_ports_lock);
+	hash_for_each_safe(qrpc_ports, bkt, tmp, port, node)
+		qrpc_port_unlink_locked(port);
+	mutex_unlock(&qrpc_ports_lock);
+	WARN_ON_ONCE(!hash_empty(qrpc_users));
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qrpc: ports.
+ */
+#ifndef QRPC_PORT_H
+#define QRPC_PORT_H
+
+#include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <linux/qrpc.h>
+
+struct ipc_namespace;
+struct qrpc_user;
+
+struct qrpc_port {
+	struct kref		ref;
+	struct hlist_node	node;	/* in the port table while linked */
+	bool			linked;	/* under qrpc_ports_lock */
+	struct ipc_namespace	*ns;	/* holds a reference */
+	struct qrpc_user	*owner;	/* charged while linked */
+	char			name[QRPC_NAME_MAX];
+	kuid_t			uid;
+	kgid_t			gid;
+	umode_t			mode;
+	u32			flags;	/* QRPC_PORT_F_TEMPORARY */
+	struct qrpc_port_limits	limits;
+	spinlock_t		lock;	/* queues and counters */
+};
+
+int qrpc_port_name_valid(const char *name);
+struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
+				   struct qrpc_port_limits *limits,
+				   bool *created);
+struct qrpc_port *qrpc_port_open(const char *name, u32 access);
+int qrpc_port_unlink(const char *name);
+int qrpc_port_list(struct qrpc_port_list *arg);
+void qrpc_port_creator_closed(struct qrpc_port *port);
+void qrpc_port_put(struct qrpc_port *port);
+void qrpc_ports_exit(void);
+
+#endif /* QRPC_PORT_H */
