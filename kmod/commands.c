@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "engine.h"
 #include "port.h"
 #include "qrpc.h"
 
@@ -27,7 +28,7 @@ static int qrpc_get_features(struct qrpc_instance *inst, void *arg)
 	f->abi_major = QRPC_ABI_MAJOR;
 	f->abi_minor = QRPC_ABI_MINOR;
 	f->features = QRPC_F_IOCTL | QRPC_F_URING_CMD | QRPC_F_POLL |
-		      QRPC_F_PORTS;
+		      QRPC_F_PORTS | QRPC_F_CALLS;
 	if (QRPC_URING_CAN_CANCEL)
 		f->features |= QRPC_F_URING_CANCEL;
 	strscpy(f->module_version, QRPC_MODULE_VERSION,
@@ -49,9 +50,11 @@ static int qrpc_port_handle(struct qrpc_instance *inst, struct qrpc_port *port,
 		h->access = access;
 		h->creator = creator;
 		h->port = port;
+		qrpc_port_user_get(port);
 		ret = qrpc_handle_add(inst, h, id);
 		if (!ret)
 			return 0;
+		qrpc_port_user_put(port);
 		kfree(h);
 	} else {
 		ret = -ENOMEM;
@@ -131,6 +134,72 @@ static int qrpc_cmd_port_list(struct qrpc_instance *inst, void *arg)
 	return qrpc_port_list(l);
 }
 
+static int qrpc_cmd_serve(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_serve *s = arg;
+
+	if (s->reserved0 || !all_zero(s->reserved))
+		return -EINVAL;
+	return qrpc_serve(inst, s);
+}
+
+static int qrpc_cmd_if_register(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_if_register(inst, arg, true);
+}
+
+static int qrpc_cmd_if_unregister(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_if_register(inst, arg, false);
+}
+
+static int qrpc_cmd_connect(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_connect *c = arg;
+
+	if (!all_zero(c->reserved))
+		return -EINVAL;
+	return qrpc_connect(inst, c);
+}
+
+static int qrpc_cmd_map_conn(struct qrpc_instance *inst, void *arg)
+{
+	struct qrpc_map_conn *m = arg;
+
+	if (!all_zero(m->reserved))
+		return -EINVAL;
+	return qrpc_map_conn(inst, m);
+}
+
+/*
+ * The data-path commands, from ioctl(): they may block, as the uring_cmd
+ * would park.
+ */
+static int qrpc_cmd_call(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_call(inst, arg, NULL, 0);
+}
+
+static int qrpc_cmd_cancel(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_cancel(inst, arg);
+}
+
+static int qrpc_cmd_fetch(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_server_io(inst, QRPC_IOC_FETCH, arg, NULL, 0);
+}
+
+static int qrpc_cmd_commit(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_server_io(inst, QRPC_IOC_COMMIT, arg, NULL, 0);
+}
+
+static int qrpc_cmd_commit_fetch(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_server_io(inst, QRPC_IOC_COMMIT_AND_FETCH, arg, NULL, 0);
+}
+
 static int qrpc_cmd_close(struct qrpc_instance *inst, void *arg)
 {
 	struct qrpc_handle_arg *h = arg;
@@ -148,6 +217,11 @@ union qrpc_command_arg {
 	struct qrpc_port_name	port_name;
 	struct qrpc_port_list	port_list;
 	struct qrpc_handle_arg	handle;
+	struct qrpc_serve	serve;
+	struct qrpc_if_reg	if_reg;
+	struct qrpc_connect	connect;
+	struct qrpc_map_conn	map_conn;
+	struct qrpc_io		io;
 };
 
 struct qrpc_command_desc {
@@ -163,6 +237,16 @@ static const struct qrpc_command_desc qrpc_commands[] = {
 	{ QRPC_IOC_PORT_UNLINK, qrpc_cmd_port_unlink },
 	{ QRPC_IOC_PORT_LIST, qrpc_cmd_port_list },
 	{ QRPC_IOC_CLOSE, qrpc_cmd_close },
+	{ QRPC_IOC_SERVE, qrpc_cmd_serve },
+	{ QRPC_IOC_IF_REGISTER, qrpc_cmd_if_register },
+	{ QRPC_IOC_IF_UNREGISTER, qrpc_cmd_if_unregister },
+	{ QRPC_IOC_CONNECT, qrpc_cmd_connect },
+	{ QRPC_IOC_MAP_CONN, qrpc_cmd_map_conn },
+	{ QRPC_IOC_CALL, qrpc_cmd_call },
+	{ QRPC_IOC_CANCEL, qrpc_cmd_cancel },
+	{ QRPC_IOC_FETCH, qrpc_cmd_fetch },
+	{ QRPC_IOC_COMMIT, qrpc_cmd_commit },
+	{ QRPC_IOC_COMMIT_AND_FETCH, qrpc_cmd_commit_fetch },
 };
 
 static const struct qrpc_command_desc *qrpc_command_lookup(unsigned int cmd)

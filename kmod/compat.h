@@ -33,8 +33,23 @@ static inline const void *qrpc_uring_cmd_area(struct io_uring_cmd *cmd)
  */
 #ifdef QRPC_HAVE_URING_CMD_CANCELABLE
 #define QRPC_URING_CAN_CANCEL	true
+#define QRPC_URING_IS_CANCEL(issue_flags) ((issue_flags) & IO_URING_F_CANCEL)
 #else
 #define QRPC_URING_CAN_CANCEL	false
+#define QRPC_URING_IS_CANCEL(issue_flags) false
 #endif
+
+#include <linux/mm.h>
+
+/* vma->vm_flags became read-only behind accessors in 6.3. */
+static inline void qrpc_vm_flags_mod(struct vm_area_struct *vma,
+				     vm_flags_t set, vm_flags_t clear)
+{
+#ifdef QRPC_HAVE_VM_FLAGS_SET
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
 
 #endif /* QRPC_COMPAT_H */

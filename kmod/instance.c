@@ -9,22 +9,53 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include "engine.h"
 #include "port.h"
 #include "qrpc.h"
 
 /* Handles per open file; an fd is not meant to hold more. */
 #define QRPC_MAX_HANDLES	65535
 
-static void qrpc_handle_free(struct qrpc_handle *h)
+/* The last reference to a handle is gone: let go of what it names. */
+static void qrpc_handle_release(struct kref *ref)
 {
+	struct qrpc_handle *h = container_of(ref, struct qrpc_handle, ref);
+
 	switch (h->type) {
 	case QRPC_HANDLE_PORT:
 		if (h->creator)
 			qrpc_port_creator_closed(h->port);
+		qrpc_port_user_put(h->port);
 		qrpc_port_put(h->port);
 		break;
+	case QRPC_HANDLE_SERVER:
+		qrpc_server_close(h->server);
+		qrpc_server_put(h->server);
+		break;
+	case QRPC_HANDLE_CONN:
+		qrpc_conn_close(h->conn);
+		break;
 	}
-	kfree(h);
+	kfree_rcu(h, rcu);
+}
+
+void qrpc_handle_put(struct qrpc_handle *h)
+{
+	kref_put(&h->ref, qrpc_handle_release);
+}
+
+/* Handle @id of @inst if it names a @type, with a reference; or -EBADF. */
+struct qrpc_handle *qrpc_handle_get(struct qrpc_instance *inst, u32 id,
+				    enum qrpc_handle_type type)
+{
+	struct qrpc_handle *h;
+
+	rcu_read_lock();
+	h = xa_load(&inst->handles, id);
+	if (h && (h->type != type || !kref_get_unless_zero(&h->ref)))
+		h = NULL;
+	rcu_read_unlock();
+	return h ? h : ERR_PTR(-EBADF);
 }
 
 /*
@@ -34,9 +65,11 @@ static void qrpc_handle_free(struct qrpc_handle *h)
 int qrpc_handle_add(struct qrpc_instance *inst, struct qrpc_handle *h,
 		    u32 *id)
 {
-	int ret = xa_alloc(&inst->handles, id, h,
-			   XA_LIMIT(1, QRPC_MAX_HANDLES), GFP_KERNEL_ACCOUNT);
+	int ret;
 
+	kref_init(&h->ref);
+	ret = xa_alloc(&inst->handles, id, h, XA_LIMIT(1, QRPC_MAX_HANDLES),
+		       GFP_KERNEL_ACCOUNT);
 	return ret == -EBUSY ? -EMFILE : ret;
 }
 
@@ -46,7 +79,7 @@ int qrpc_handle_close(struct qrpc_instance *inst, u32 id)
 
 	if (!h)
 		return -EBADF;
-	qrpc_handle_free(h);
+	qrpc_handle_put(h);
 	return 0;
 }
 
@@ -60,6 +93,7 @@ static int qrpc_open(struct inode *inode, struct file *file)
 	inst->cred = get_current_cred();
 	inst->tgid = task_tgid_nr(current);
 	xa_init_flags(&inst->handles, XA_FLAGS_ALLOC1);
+	qrpc_monitor_init(inst);
 	file->private_data = inst;
 	return nonseekable_open(inode, file);
 }
@@ -70,9 +104,13 @@ static int qrpc_release(struct inode *inode, struct file *file)
 	struct qrpc_handle *h;
 	unsigned long id;
 
-	xa_for_each(&inst->handles, id, h)
-		qrpc_handle_free(h);
+	/* No command can run any more: the file's last reference is gone. */
+	xa_for_each(&inst->handles, id, h) {
+		xa_erase(&inst->handles, id);
+		qrpc_handle_put(h);
+	}
 	xa_destroy(&inst->handles);
+	qrpc_monitor_exit(inst);
 	put_cred(inst->cred);
 	kfree(inst);
 	return 0;
@@ -85,13 +123,12 @@ static long qrpc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 }
 
 /*
- * No region of the device is mappable yet: the queue rings and payload
- * arenas that will be mapped here are created by commands, and an offset
- * that names none of them is invalid.
+ * The offsets of mappable regions come from QRPC_IOC_CONNECT, _SERVE and
+ * _MAP_CONN; any other offset is -EINVAL.
  */
-static int qrpc_mmap(struct file *file, struct vm_area_struct *vma)
+static int qrpc_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return -EINVAL;
+	return qrpc_mmap(file->private_data, vma);
 }
 
 /* Readiness comes from completed calls; an instance without any has none. */
@@ -106,7 +143,7 @@ const struct file_operations qrpc_fops = {
 	.release	= qrpc_release,
 	.unlocked_ioctl	= qrpc_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.mmap		= qrpc_mmap,
+	.mmap		= qrpc_file_mmap,
 	.poll		= qrpc_poll,
 	.uring_cmd	= qrpc_uring_cmd,
 };

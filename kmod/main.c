@@ -6,6 +6,7 @@
 
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/workqueue.h>
 
 #include "port.h"
 #include "qrpc.h"
@@ -17,6 +18,8 @@
 static ushort dev_mode = 0666;
 module_param(dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/qrpc (default 0666)");
+
+struct workqueue_struct *qrpc_wq;
 
 static struct miscdevice qrpc_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -34,9 +37,13 @@ static int __init qrpc_init(void)
 	}
 	qrpc_misc.mode = dev_mode;
 
+	qrpc_wq = alloc_workqueue("qrpc", 0, 0);
+	if (!qrpc_wq)
+		return -ENOMEM;
 	ret = misc_register(&qrpc_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", QRPC_DEVICE_NAME, ret);
+		destroy_workqueue(qrpc_wq);
 		return ret;
 	}
 	pr_info("version %s, ABI %u.%u\n", QRPC_MODULE_VERSION,
@@ -47,7 +54,9 @@ static int __init qrpc_init(void)
 static void __exit qrpc_exit(void)
 {
 	misc_deregister(&qrpc_misc);
+	/* Purges what ports still queue, which frees arenas on qrpc_wq. */
 	qrpc_ports_exit();
+	destroy_workqueue(qrpc_wq);
 }
 
 module_init(qrpc_init);

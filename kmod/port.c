@@ -25,6 +25,7 @@
 #include <linux/sort.h>
 #include <linux/uaccess.h>
 
+#include "engine.h"
 #include "port.h"
 
 static unsigned int max_ports_per_user = 256;
@@ -162,8 +163,28 @@ static void qrpc_port_free(struct kref *ref)
 {
 	struct qrpc_port *port = container_of(ref, struct qrpc_port, ref);
 
+	/* Purged when its last user went; a port never used has none. */
+	WARN_ON_ONCE(!list_empty(&port->ifqs));
 	qrpc_ns_put(port->ns);
 	kfree(port);
+}
+
+void qrpc_port_user_get(struct qrpc_port *port)
+{
+	spin_lock(&port->lock);
+	port->users++;
+	spin_unlock(&port->lock);
+}
+
+void qrpc_port_user_put(struct qrpc_port *port)
+{
+	bool last;
+
+	spin_lock(&port->lock);
+	last = !--port->users;
+	spin_unlock(&port->lock);
+	if (last)
+		qrpc_port_purge(port);
 }
 
 void qrpc_port_put(struct qrpc_port *port)
@@ -218,6 +239,7 @@ static void qrpc_port_unlink_locked(struct qrpc_port *port)
 	port->owner->ports--;
 	qrpc_user_release(port->owner);
 	port->owner = NULL;
+	qrpc_port_user_put(port);
 	qrpc_port_put(port);
 }
 
@@ -284,6 +306,9 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 	port->limits = *limits;
 	port->linked = true;
 	spin_lock_init(&port->lock);
+	port->users = 1;		/* the name */
+	INIT_LIST_HEAD(&port->ifqs);
+	INIT_LIST_HEAD(&port->servers);
 	hash_add(qrpc_ports, &port->node, qrpc_port_hash(ns, port->name));
 	*created = true;
 out:
@@ -348,6 +373,19 @@ static void qrpc_port_fill_info(struct qrpc_port *port,
 	info->gid = from_kgid_munged(uns, port->gid);
 	info->flags = port->flags;
 	info->limits = port->limits;
+
+	spin_lock(&port->lock);
+	info->servers = port->nservers;
+	info->connections = port->nconns;
+	memcpy(info->depth, port->depth, sizeof(info->depth));
+	info->queued_bytes = port->queued_bytes;
+	info->enqueued = port->enqueued;
+	info->delivered = port->delivered;
+	info->dropped = port->dropped;
+	info->expired = port->expired;
+	info->deadlettered = port->deadlettered;
+	info->failed = port->failed;
+	spin_unlock(&port->lock);
 }
 
 static int qrpc_info_cmp(const void *a, const void *b)

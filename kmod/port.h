@@ -26,7 +26,30 @@ struct qrpc_port {
 	umode_t			mode;
 	u32			flags;	/* QRPC_PORT_F_TEMPORARY */
 	struct qrpc_port_limits	limits;
-	spinlock_t		lock;	/* queues and counters */
+
+	spinlock_t		lock;	/* everything below */
+	/*
+	 * Who can still reach the port: its name while linked, each handle,
+	 * server and connection.  At zero the queue is purged (queued calls
+	 * hold the port through their arenas, so the kref alone would never
+	 * drop).
+	 */
+	unsigned int		users;
+	struct list_head	ifqs;		/* struct qrpc_ifq */
+	unsigned int		nifqs;
+	struct list_head	servers;	/* struct qrpc_server */
+	unsigned int		nservers;
+	unsigned int		nconns;
+	u64			seq;		/* last call's sequence number */
+	unsigned int		depth_total;
+	unsigned int		depth[8];
+	u64			queued_bytes;
+	u64			enqueued;
+	u64			delivered;
+	u64			dropped;
+	u64			expired;
+	u64			deadlettered;
+	u64			failed;
 };
 
 int qrpc_port_name_valid(const char *name);
@@ -38,6 +61,8 @@ int qrpc_port_unlink(const char *name);
 int qrpc_port_list(struct qrpc_port_list *arg);
 void qrpc_port_creator_closed(struct qrpc_port *port);
 void qrpc_port_put(struct qrpc_port *port);
+void qrpc_port_user_get(struct qrpc_port *port);
+void qrpc_port_user_put(struct qrpc_port *port);
 void qrpc_ports_exit(void);
 
 #endif /* QRPC_PORT_H */

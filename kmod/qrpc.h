@@ -15,23 +15,40 @@
 
 #define QRPC_MODULE_VERSION	"0.1.0"
 
+#include <linux/kref.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
 struct io_uring_cmd;
+struct qrpc_conn;
 struct qrpc_port;
+struct qrpc_server;
 
 /* What a handle names. */
 enum qrpc_handle_type {
 	QRPC_HANDLE_PORT = 1,
+	QRPC_HANDLE_SERVER,
+	QRPC_HANDLE_CONN,
 };
 
 /*
  * A handle: a number private to one open file that names an object the
- * file holds a reference on.
+ * file holds a reference on.  Commands look handles up without a lock
+ * (RCU) and hold a reference while they use one, so a concurrent
+ * QRPC_IOC_CLOSE only takes effect once they are done.
  */
 struct qrpc_handle {
+	struct kref		ref;
+	struct rcu_head		rcu;
 	enum qrpc_handle_type	type;
-	u32			access;		/* QRPC_ACCESS_* */
+	u32			access;		/* QRPC_ACCESS_*, for ports */
 	bool			creator;	/* created the port */
-	struct qrpc_port	*port;
+	union {
+		struct qrpc_port	*port;
+		struct qrpc_server	*server;
+		struct qrpc_conn	*conn;
+	};
 };
 
 /*
@@ -44,7 +61,14 @@ struct qrpc_instance {
 	const struct cred	*cred;
 	pid_t			tgid;
 	struct xarray		handles;	/* of struct qrpc_handle */
+	/* The exit monitor, where uring_cmds cannot be cancelled (6.1). */
+	spinlock_t		watch_lock;
+	struct list_head	watched;	/* struct qrpc_waiter */
+	struct delayed_work	monitor;
 };
+
+/* Frees arenas and servers, whose unmapping may sleep; flushed at exit. */
+extern struct workqueue_struct *qrpc_wq;
 
 /* instance.c: the file operations of /dev/qrpc */
 extern const struct file_operations qrpc_fops;
@@ -53,6 +77,9 @@ extern const struct file_operations qrpc_fops;
 int qrpc_handle_add(struct qrpc_instance *inst, struct qrpc_handle *h,
 		    u32 *id);
 int qrpc_handle_close(struct qrpc_instance *inst, u32 id);
+struct qrpc_handle *qrpc_handle_get(struct qrpc_instance *inst, u32 id,
+				    enum qrpc_handle_type type);
+void qrpc_handle_put(struct qrpc_handle *h);
 
 /* commands.c: the command table shared by ioctl and uring_cmd */
 long qrpc_command(struct qrpc_instance *inst, unsigned int cmd,

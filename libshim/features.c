@@ -17,6 +17,7 @@ static const struct {
 	{ QRPC_F_POLL,		"poll" },
 	{ QRPC_F_URING_CANCEL,	"uring_cancel" },
 	{ QRPC_F_PORTS,		"ports" },
+	{ QRPC_F_CALLS,		"calls" },
 };
 
 #define N_FEATURE_NAMES (sizeof(feature_names) / sizeof(feature_names[0]))

@@ -57,6 +57,8 @@
 #define QRPC_F_URING_CANCEL	_BITULL(3)
 /* Named ports: QRPC_IOC_PORT_CREATE, _OPEN, _UNLINK, _LIST and _CLOSE. */
 #define QRPC_F_PORTS		_BITULL(4)
+/* Servers, connections and calls: QRPC_IOC_SERVE through _COMMIT_AND_FETCH. */
+#define QRPC_F_CALLS		_BITULL(5)
 
 /* ioctl type byte; 'q' 0x40-0x7f is free in ioctl-number.rst. */
 #define QRPC_IOC_MAGIC		'q'
@@ -286,5 +288,332 @@ struct qrpc_handle_arg {
 /* QRPC_IOC_CLOSE: drop a handle; -EBADF if it names nothing. */
 #define QRPC_IOC_CLOSE \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x05, struct qrpc_handle_arg)
+
+/*
+ * Calls.
+ *
+ * A client connects to a port (QRPC_IOC_CONNECT) and gets an arena shared
+ * with the port's servers, in three regions it maps with mmap() at the
+ * offsets QRPC_IOC_CONNECT returns:
+ *
+ *   slots    read-write: struct qrpc_slot[nslots], then the request area
+ *   results  read-only:  struct qrpc_slot_result[nslots], then the release
+ *            ring (struct qrpc_release_ring)
+ *   reply    read-only:  the reply area
+ *
+ * To call, the client writes the request into its request area, fills a
+ * free slot and issues QRPC_IOC_CALL on it.  The kernel reads the slot once.
+ * A server attaches to a port (QRPC_IOC_SERVE), registers interfaces, and
+ * parks QRPC_IOC_FETCH commands, one per tag; when a call is assigned to a
+ * tag, its description appears in the server's descriptor table (mapped
+ * read-only) and the FETCH completes.  The server maps the caller's request
+ * area read-only and reply area read-write (QRPC_IOC_MAP_CONN gives the
+ * offsets), reads the request in place, writes the reply in place, and
+ * answers with QRPC_IOC_COMMIT or QRPC_IOC_COMMIT_AND_FETCH.
+ */
+
+/* Call kinds (struct qrpc_slot.kind). */
+#define QRPC_KIND_CALL		1	/* request and reply */
+#define QRPC_KIND_MAYBE		2	/* [maybe]: no reply, may be dropped */
+#define QRPC_KIND_MESSAGE	3	/* [message]: no reply, stored until taken */
+
+#define QRPC_PRIORITY_MAX	7
+#define QRPC_PRIORITY_DEFAULT	3
+
+/* Slot flags (struct qrpc_slot.flags). */
+/* A [message] whose time to be received runs out goes to the dead-letter queue. */
+#define QRPC_SLOT_F_DEADLETTER	_BITUL(0)
+
+/**
+ * struct qrpc_if_id - an interface: UUID and version
+ * @uuid:	the interface UUID, in the byte order of its string form
+ * @major:	major version; a server serves calls of the same major
+ * @minor:	minor version; a server serves calls of a minor up to its own
+ * @reserved0:	must be zero
+ */
+struct qrpc_if_id {
+	__u8	uuid[16];
+	__u16	major;
+	__u16	minor;
+	__u32	reserved0;
+};
+
+/**
+ * struct qrpc_slot - one call, written by the client before QRPC_IOC_CALL
+ * @kind:	QRPC_KIND_*
+ * @priority:	0 (lowest) to QRPC_PRIORITY_MAX
+ * @flags:	QRPC_SLOT_F_*
+ * @opnum:	the operation within the interface
+ * @iface:	the interface called
+ * @req_off:	offset of the request in the request area
+ * @req_len:	its length; at most the port's max_payload
+ * @rep_off:	offset in the reply area where the server may write the reply
+ * @rep_cap:	room there; 0 for [maybe] and [message]
+ * @timeout_ms:	plain call: fail with -ETIMEDOUT after this long; 0 = never
+ * @ttrq_ms:	[message]: how long to wait for room in a full queue (time to
+ *		reach the queue); 0 = fail at once with -EAGAIN
+ * @ttbr_s:	[message]: seconds it may wait to be received; 0 = forever
+ * @reserved0:	must be zero
+ *
+ * The kernel reads a slot once, when QRPC_IOC_CALL is issued, and checks
+ * that both ranges lie inside their areas.  The slot, and the request and
+ * reply ranges it names, belong to the kernel until the slot appears on the
+ * release ring.
+ */
+struct qrpc_slot {
+	__u8	kind;
+	__u8	priority;
+	__u16	flags;
+	__u32	opnum;
+	struct qrpc_if_id iface;
+	__u32	req_off;
+	__u32	req_len;
+	__u32	rep_off;
+	__u32	rep_cap;
+	__u32	timeout_ms;
+	__u32	ttrq_ms;
+	__u32	ttbr_s;
+	__u32	reserved0;
+};
+
+/**
+ * struct qrpc_slot_result - how a slot's call ended, written by the kernel
+ * @status:	0, or the negative errno the call failed with
+ * @rep_len:	reply bytes the server wrote at the slot's rep_off
+ * @fault:	the server's fault code when @status is -EREMOTEIO
+ * @seq:	counts the calls this slot has completed
+ *
+ * Valid once the slot's CALL completed (plain calls) or the slot was
+ * released (one-way calls).
+ */
+struct qrpc_slot_result {
+	__s32	status;
+	__u32	rep_len;
+	__u32	fault;
+	__u32	seq;
+};
+
+/* Why a slot was released (high byte of a release-ring entry). */
+#define QRPC_RELEASE_DONE	1	/* plain call answered or failed */
+#define QRPC_RELEASE_RECEIVED	2	/* one-way call taken and committed by a server */
+#define QRPC_RELEASE_EXPIRED	3	/* message expired and was discarded */
+#define QRPC_RELEASE_DEADLETTER	4	/* message expired into the dead-letter queue */
+#define QRPC_RELEASE_DROPPED	5	/* [maybe] dropped: no server, or queue full */
+#define QRPC_RELEASE_FAILED	6	/* one-way call failed: server died, port unlinked */
+
+#define QRPC_RELEASE_SLOT(entry)	((entry) & 0xffffff)
+#define QRPC_RELEASE_REASON(entry)	((entry) >> 24)
+
+/**
+ * struct qrpc_release_ring - slots the kernel gives back to the client
+ * @tail:	entries written so far (free-running; the kernel writes it
+ *		with release semantics after the entry)
+ * @mask:	entries - 1; entries is nslots
+ * @pad:	keeps @entries on its own cache line
+ * @entries:	slot index | reason << 24
+ *
+ * The client keeps its own head.  At most nslots entries are ever
+ * outstanding, since a slot is released once per call.
+ */
+struct qrpc_release_ring {
+	__u32	tail;
+	__u32	mask;
+	__u32	pad[14];
+	__u32	entries[];
+};
+
+/**
+ * struct qrpc_connect - QRPC_IOC_CONNECT argument
+ * @port:	handle of a port opened with QRPC_ACCESS_CALL (in)
+ * @nslots:	calls in flight at once: a power of two, 1 to 4096 (in)
+ * @req_size:	request area bytes, 4 KiB to 1 GiB, rounded up to pages (in)
+ * @rep_size:	reply area bytes, 4 KiB to 1 GiB, rounded up to pages (in)
+ * @handle:	the connection's handle (out)
+ * @conn_id:	the connection's id, which servers see in calls (out)
+ * @slots_off:	mmap offset of the slots region (out)
+ * @results_off: mmap offset of the results region (out)
+ * @reply_off:	mmap offset of the reply region (out)
+ * @slots_size:	its size: the slot table, page-aligned, then the request area
+ * @results_size: its size
+ * @reply_size:	its size
+ * @req_base:	offset of the request area within the slots region (out)
+ * @reserved:	must be zero
+ */
+struct qrpc_connect {
+	__u32	port;
+	__u32	nslots;
+	__u32	req_size;
+	__u32	rep_size;
+	__u32	handle;
+	__u32	conn_id;
+	__u64	slots_off;
+	__u64	results_off;
+	__u64	reply_off;
+	__u32	slots_size;
+	__u32	results_size;
+	__u32	reply_size;
+	__u32	req_base;
+	__u64	reserved[2];
+};
+
+/**
+ * struct qrpc_serve - QRPC_IOC_SERVE argument
+ * @port:	handle of a port opened with QRPC_ACCESS_SERVE (in)
+ * @depth:	tags, i.e. calls this server holds at once: 1 to 4096 (in)
+ * @handle:	the server's handle (out)
+ * @reserved0:	must be zero
+ * @desc_off:	mmap offset of the descriptor table (out)
+ * @desc_size:	its size (out): depth * sizeof(struct qrpc_call_desc),
+ *		page-aligned
+ * @reserved:	must be zero
+ */
+struct qrpc_serve {
+	__u32	port;
+	__u32	depth;
+	__u32	handle;
+	__u32	reserved0;
+	__u64	desc_off;
+	__u64	desc_size;
+	__u64	reserved[2];
+};
+
+/**
+ * struct qrpc_if_reg - QRPC_IOC_IF_REGISTER and _UNREGISTER argument
+ * @server:	the server's handle
+ * @flags:	none defined, must be zero
+ * @iface:	the interface
+ * @reserved:	must be zero
+ */
+struct qrpc_if_reg {
+	__u32	server;
+	__u32	flags;
+	struct qrpc_if_id iface;
+	__u64	reserved[2];
+};
+
+/**
+ * struct qrpc_map_conn - QRPC_IOC_MAP_CONN argument
+ * @server:	the server's handle (in)
+ * @conn_id:	a connection to the server's port, from a call (in)
+ * @request_off: mmap offset of its request area, to map read-only (out)
+ * @reply_off:	mmap offset of its reply area, to map read-write (out)
+ * @request_size: size of the request area (out)
+ * @reply_size:	size of the reply area (out)
+ * @reserved:	must be zero
+ */
+struct qrpc_map_conn {
+	__u32	server;
+	__u32	conn_id;
+	__u64	request_off;
+	__u64	reply_off;
+	__u32	request_size;
+	__u32	reply_size;
+	__u64	reserved[2];
+};
+
+/* Call descriptor flags (struct qrpc_call_desc.flags). */
+/* The caller has gone; the reply will be discarded. */
+#define QRPC_DESC_F_ORPHAN	_BITUL(0)
+
+/**
+ * struct qrpc_call_desc - a call assigned to a server's tag
+ * @call_id:	unique for the module's lifetime
+ * @conn_id:	the caller's connection (for QRPC_IOC_MAP_CONN)
+ * @slot:	the caller's slot
+ * @kind:	QRPC_KIND_*
+ * @priority:	its priority
+ * @flags:	QRPC_DESC_F_*
+ * @opnum:	the operation
+ * @iface:	the interface
+ * @req_off:	the request, in the caller's request area
+ * @req_len:	its length
+ * @rep_off:	where the reply goes, in the caller's reply area
+ * @rep_cap:	room there
+ * @pid:	the caller's process id, in the server's pid namespace (0 if
+ *		not visible there)
+ * @uid:	the caller's effective uid, in the server's user namespace
+ * @gid:	the caller's effective gid, likewise
+ * @cancelled:	set non-zero by the kernel when the caller cancels the call;
+ *		the server may test it at any time (RpcServerTestCancel)
+ * @reserved:	zero
+ */
+struct qrpc_call_desc {
+	__u64	call_id;
+	__u32	conn_id;
+	__u32	slot;
+	__u8	kind;
+	__u8	priority;
+	__u16	flags;
+	__u32	opnum;
+	struct qrpc_if_id iface;
+	__u32	req_off;
+	__u32	req_len;
+	__u32	rep_off;
+	__u32	rep_cap;
+	__s32	pid;
+	__u32	uid;
+	__u32	gid;
+	__u32	cancelled;
+	__u64	reserved[4];
+};
+
+/**
+ * struct qrpc_io - argument of the data-path commands
+ * @handle:	a connection (CALL, CANCEL) or a server (FETCH, COMMIT...)
+ * @index:	a slot of the connection or a tag of the server
+ * @arg:	CANCEL: QRPC_CANCEL_F_*; COMMIT: the fault code, 0 = success
+ * @len:	COMMIT: reply bytes written (at most the call's rep_cap)
+ *
+ * Exactly 16 bytes: as IORING_OP_URING_CMD it is the SQE's command area
+ * itself (no pointer); as an ioctl it is passed by address.
+ */
+struct qrpc_io {
+	__u32	handle;
+	__u32	index;
+	__u32	arg;
+	__u32	len;
+};
+
+/* Cancel flags (struct qrpc_io.arg of QRPC_IOC_CANCEL). */
+/* Complete the call now with -ECANCELED instead of waiting for the server. */
+#define QRPC_CANCEL_F_ABORTIVE	_BITUL(0)
+
+/* QRPC_IOC_SERVE: attach as a server of a port. */
+#define QRPC_IOC_SERVE \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x06, struct qrpc_serve)
+/* QRPC_IOC_IF_REGISTER: serve an interface; -EEXIST if already served. */
+#define QRPC_IOC_IF_REGISTER \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x07, struct qrpc_if_reg)
+/* QRPC_IOC_IF_UNREGISTER: stop serving it; -ENOENT if not served. */
+#define QRPC_IOC_IF_UNREGISTER \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x08, struct qrpc_if_reg)
+/* QRPC_IOC_CONNECT: connect to a port as a client. */
+#define QRPC_IOC_CONNECT \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x09, struct qrpc_connect)
+/* QRPC_IOC_MAP_CONN: where a server maps a caller's areas. */
+#define QRPC_IOC_MAP_CONN \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0a, struct qrpc_map_conn)
+/*
+ * QRPC_IOC_CALL: issue the call in a slot.  Completes with the reply
+ * length (plain call), or 0 once queued ([maybe], [message]); errors:
+ * -EINVAL bad slot contents, -EBUSY slot in use, -ENOTCONN no server
+ * serves the interface (plain call), -EAGAIN queue full, -EMSGSIZE request
+ * too large, -ETIMEDOUT, -ECANCELED, -EREMOTEIO the server faulted (code in
+ * the slot's result), -EPIPE the server died, -EIDRM the port was unlinked.
+ */
+#define QRPC_IOC_CALL \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0b, struct qrpc_io)
+/* QRPC_IOC_CANCEL: cancel the call in a slot; -ENOENT if none is pending. */
+#define QRPC_IOC_CANCEL \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0c, struct qrpc_io)
+/* QRPC_IOC_FETCH: wait for a call on a tag; -EBUSY if the tag is armed. */
+#define QRPC_IOC_FETCH \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0d, struct qrpc_io)
+/* QRPC_IOC_COMMIT: answer the call on a tag; -ENOENT if it holds none. */
+#define QRPC_IOC_COMMIT \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0e, struct qrpc_io)
+/* QRPC_IOC_COMMIT_AND_FETCH: answer, then wait for the next call. */
+#define QRPC_IOC_COMMIT_AND_FETCH \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0f, struct qrpc_io)
 
 #endif /* _UAPI_LINUX_QRPC_H */

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qrpc: calls, and the per-interface priority queues they wait in.
+ *
+ * Each interface queue has a FIFO list per priority and a bitmask of the
+ * non-empty ones, so enqueue and dequeue are O(1).  A server takes from
+ * the queues of the interfaces it registered: the highest priority first,
+ * and the oldest call (port-wide sequence number) among equals.
+ */
+#include <linux/bitops.h>
+#include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "engine.h"
+#include "port.h"
+#include "qrpc.h"
+
+/* Interface queues a port may have: bounds what clients can make it hold. */
+#define QRPC_MAX_PORT_IFQS	256
+
+static atomic64_t qrpc_call_ids = ATOMIC64_INIT(0);
+
+static void qrpc_call_free(struct kref *ref)
+{
+	struct qrpc_call *call = container_of(ref, struct qrpc_call, ref);
+
+	put_pid(call->pid);
+	qrpc_arena_put(call->arena);
+	kfree(call);
+}
+
+/* Safe under any lock: freeing the arena is left to a worker. */
+void qrpc_call_put(struct qrpc_call *call)
+{
+	kref_put(&call->ref, qrpc_call_free);
+}
+
+/* Drop the engine's reference on each call on @calls (linked by node). */
+void qrpc_calls_put(struct list_head *calls)
+{
+	struct qrpc_call *call, *tmp;
+
+	list_for_each_entry_safe(call, tmp, calls, node) {
+		list_del_init(&call->node);
+		qrpc_call_put(call);
+	}
+}
+
+struct qrpc_ifq *qrpc_ifq_alloc(void)
+{
+	struct qrpc_ifq *ifq = kzalloc(sizeof(*ifq), GFP_KERNEL_ACCOUNT);
+	unsigned int i;
+
+	if (ifq) {
+		INIT_LIST_HEAD(&ifq->node);
+		for (i = 0; i < QRPC_NR_PRIO; i++)
+			INIT_LIST_HEAD(&ifq->levels[i]);
+	}
+	return ifq;
+}
+
+/*
+ * The queue of interface @uuid/@major on @port.  If there is none and
+ * *@spare is set, *@spare becomes it (and is cleared); NULL if there is
+ * none and none can be made.  Under port->lock.
+ */
+struct qrpc_ifq *qrpc_ifq_get(struct qrpc_port *port, const u8 *uuid,
+			      u16 major, struct qrpc_ifq **spare)
+{
+	struct qrpc_ifq *ifq;
+
+	list_for_each_entry(ifq, &port->ifqs, node)
+		if (ifq->major == major && !memcmp(ifq->uuid, uuid, 16))
+			return ifq;
+	if (!spare || !*spare || port->nifqs >= QRPC_MAX_PORT_IFQS)
+		return NULL;
+	ifq = *spare;
+	*spare = NULL;
+	memcpy(ifq->uuid, uuid, sizeof(ifq->uuid));
+	ifq->major = major;
+	list_add_tail(&ifq->node, &port->ifqs);
+	port->nifqs++;
+	return ifq;
+}
+
+static void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
+{
+	struct qrpc_ifq *ifq = call->ifq;
+	struct qrpc_port *port = call->arena->port;
+	u8 prio = call->desc.priority;
+
+	if (at_head)
+		list_add(&call->node, &ifq->levels[prio]);
+	else
+		list_add_tail(&call->node, &ifq->levels[prio]);
+	ifq->mask |= BIT(prio);
+	port->depth[prio]++;
+	port->depth_total++;
+	port->queued_bytes += call->desc.req_len;
+	call->state = QRPC_CALL_QUEUED;
+}
+
+void qrpc_ifq_unlink(struct qrpc_call *call)
+{
+	struct qrpc_ifq *ifq = call->ifq;
+	struct qrpc_port *port = call->arena->port;
+	u8 prio = call->desc.priority;
+
+	list_del_init(&call->node);
+	if (list_empty(&ifq->levels[prio]))
+		ifq->mask &= ~BIT(prio);
+	port->depth[prio]--;
+	port->depth_total--;
+	port->queued_bytes -= call->desc.req_len;
+}
+
+/* A dispatched [message] whose server died waits for the next one, first. */
+void qrpc_ifq_requeue(struct qrpc_call *call)
+{
+	call->server = NULL;
+	qrpc_ifq_add(call, true);
+}
+
+/* The call @server should handle next, taken off its queue; or NULL. */
+struct qrpc_call *qrpc_ifq_take(struct qrpc_server *server)
+{
+	struct qrpc_call *best = NULL, *head;
+	unsigned int i;
+	int best_prio = -1;
+
+	for (i = 0; i < server->nifs; i++) {
+		struct qrpc_ifq *ifq = server->ifs[i].ifq;
+		int prio;
+
+		if (!ifq->mask)
+			continue;
+		prio = fls(ifq->mask) - 1;
+		if (prio < best_prio)
+			continue;
+		head = list_first_entry(&ifq->levels[prio], struct qrpc_call,
+					node);
+		if (head->desc.iface.minor > server->ifs[i].minor)
+			continue;
+		if (prio > best_prio || head->seq < best->seq) {
+			best = head;
+			best_prio = prio;
+		}
+	}
+	if (best)
+		qrpc_ifq_unlink(best);
+	return best;
+}
+
+/*
+ * @call has ended with @status: record it, give its slot back, and
+ * complete the caller's parked CALL (a plain call's; a one-way call's
+ * CALL completed when it was queued).  The caller then drops the engine's
+ * reference.  Under port->lock.
+ */
+void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
+		      u32 fault, u32 reason, struct list_head *to_post)
+{
+	struct qrpc_arena *arena = call->arena;
+
+	call->state = QRPC_CALL_DONE;
+	arena->active[call->slot] = NULL;
+	qrpc_arena_release_slot(arena, call->slot, status, rep_len, fault,
+				reason);
+	if (call->desc.kind == QRPC_KIND_CALL)
+		qrpc_waiter_finish(&call->client, status ? status : rep_len,
+				   to_post);
+}
+
+/*
+ * The caller's parked CALL is cancelled from outside (its task exits, or
+ * the ioctl caught a signal): a queued call is dropped now; a dispatched
+ * one stays with its server, marked, and is released when it commits.
+ */
+static void qrpc_call_client_cancel(struct qrpc_waiter *w)
+{
+	struct qrpc_call *call = container_of(w, struct qrpc_call, client);
+	struct qrpc_arena *arena = call->arena;
+
+	call->cancelled = true;
+	if (call->state == QRPC_CALL_QUEUED) {
+		qrpc_ifq_unlink(call);
+		call->state = QRPC_CALL_DONE;
+		arena->active[call->slot] = NULL;
+		qrpc_arena_release_slot(arena, call->slot, -ECANCELED, 0, 0,
+					QRPC_RELEASE_DONE);
+		qrpc_call_put(call);	/* the engine's reference */
+	} else if (call->state == QRPC_CALL_DISPATCHED) {
+		WRITE_ONCE(call->server->desc[call->tag].cancelled, 1);
+	}
+}
+
+static void qrpc_call_client_release(struct qrpc_waiter *w)
+{
+	qrpc_call_put(container_of(w, struct qrpc_call, client));
+}
+
+/* Read slot @slot once and check it; the copy goes to @d. */
+static int qrpc_slot_read(struct qrpc_arena *arena, u32 slot,
+			  struct qrpc_slot *d)
+{
+	const struct qrpc_port_limits *limits = &arena->port->limits;
+
+	/*
+	 * The slot is shared with the client, which may change it at any
+	 * time: copy it, then look only at the copy.
+	 */
+	memcpy(d, &arena->slots[slot], sizeof(*d));
+	barrier();
+
+	if (d->kind < QRPC_KIND_CALL || d->kind > QRPC_KIND_MESSAGE ||
+	    d->priority > QRPC_PRIORITY_MAX ||
+	    (d->flags & ~QRPC_SLOT_F_DEADLETTER) || d->reserved0 ||
+	    d->iface.reserved0)
+		return -EINVAL;
+	if ((u64)d->req_off + d->req_len > arena->req_size)
+		return -EINVAL;
+	if (d->req_len > limits->max_payload)
+		return -EMSGSIZE;
+	if (d->kind == QRPC_KIND_CALL) {
+		if ((u64)d->rep_off + d->rep_cap > arena->reply_size ||
+		    d->ttrq_ms || d->ttbr_s || (d->flags & QRPC_SLOT_F_DEADLETTER))
+			return -EINVAL;
+	} else if (d->rep_off || d->rep_cap || d->timeout_ms) {
+		return -EINVAL;
+	} else if (d->kind == QRPC_KIND_MAYBE &&
+		   (d->ttrq_ms || d->ttbr_s || d->flags)) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Finish a command issued as @cmd (or an ioctl if NULL) with @res now. */
+static long qrpc_complete_now(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
+			      unsigned int issue_flags, long res)
+{
+	if (!cmd)
+		return res;
+	/* It was made cancelable: io_uring must see it completed. */
+	qrpc_waiter_unprepare(w);
+	w->cmd = NULL;
+	io_uring_cmd_done(cmd, res, 0, issue_flags);
+	return -EIOCBQUEUED;
+}
+
+/*
+ * Queue (or hand over) @call.  Returns 0 if it is queued or dispatched,
+ * 1 if it was dropped ([maybe]), or a negative errno.  Under port->lock.
+ */
+static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
+			    struct qrpc_ifq **spare, struct list_head *to_post)
+{
+	const struct qrpc_slot *d = &call->desc;
+	struct qrpc_ifq *ifq;
+	bool served;
+
+	ifq = qrpc_ifq_get(port, d->iface.uuid, d->iface.major, NULL);
+	served = ifq && ifq->nservers;
+	if (!served && d->kind != QRPC_KIND_MESSAGE) {
+		if (d->kind == QRPC_KIND_MAYBE)
+			return 1;
+		return -ENOTCONN;
+	}
+	call->ifq = ifq;
+	call->seq = ++port->seq;
+	if (served && qrpc_dispatch_to_parked(port, call, to_post)) {
+		port->enqueued++;
+		return 0;
+	}
+	if (port->depth_total >= port->limits.max_depth ||
+	    port->queued_bytes + d->req_len > port->limits.max_bytes)
+		return d->kind == QRPC_KIND_MAYBE ? 1 : -EAGAIN;
+	if (!ifq) {
+		ifq = qrpc_ifq_get(port, d->iface.uuid, d->iface.major, spare);
+		if (!ifq)
+			return -ENOSPC;
+		call->ifq = ifq;
+	}
+	qrpc_ifq_add(call, false);
+	port->enqueued++;
+	return 0;
+}
+
+long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
+	       struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct qrpc_ifq *spare = NULL;
+	struct qrpc_arena *arena;
+	struct qrpc_handle *ch;
+	struct qrpc_call *call;
+	struct qrpc_port *port;
+	LIST_HEAD(to_post);
+	bool reply;
+	long ret;
+
+	if (io->arg || io->len)
+		return -EINVAL;
+	ch = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_CONN);
+	if (IS_ERR(ch))
+		return PTR_ERR(ch);
+	arena = ch->conn->arena;
+	port = arena->port;
+	ret = -EINVAL;
+	if (io->index >= arena->nslots)
+		goto out;
+
+	ret = -ENOMEM;
+	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
+	spare = qrpc_ifq_alloc();
+	if (!call || !spare) {
+		kfree(call);
+		goto out;
+	}
+	ret = qrpc_slot_read(arena, io->index, &call->desc);
+	if (ret) {
+		kfree(call);
+		goto out;
+	}
+
+	/*
+	 * References: the engine's (kref_init), held while the call is
+	 * queued or with a server and dropped by whoever finishes it; and,
+	 * for a plain call, its parked CALL's, dropped once that completes.
+	 */
+	kref_init(&call->ref);
+	INIT_LIST_HEAD(&call->node);
+	kref_get(&arena->ref);
+	call->arena = arena;
+	call->slot = io->index;
+	call->call_id = atomic64_inc_return(&qrpc_call_ids);
+	call->pid = get_pid(task_tgid(current));
+	call->uid = current_euid();
+	call->gid = current_egid();
+	qrpc_waiter_init(&call->client, &port->lock, qrpc_call_client_cancel,
+			 qrpc_call_client_release);
+	reply = call->desc.kind == QRPC_KIND_CALL;
+	if (reply) {
+		kref_get(&call->ref);
+		qrpc_waiter_prepare(&call->client, inst, cmd, issue_flags);
+	}
+
+	spin_lock(&port->lock);
+	if (arena->client != inst) {
+		ret = -EBADF;		/* the connection is closing */
+	} else if (arena->active[io->index]) {
+		ret = -EBUSY;
+	} else {
+		if (reply)
+			call->client.state = QRPC_WAITER_PARKED;
+		ret = qrpc_call_submit(port, call, &spare, &to_post);
+		if (ret == 0) {
+			arena->active[io->index] = call;
+		} else {
+			call->client.state = QRPC_WAITER_IDLE;
+			if (ret == 1) {
+				port->dropped++;
+				qrpc_arena_release_slot(arena, io->index, 0, 0,
+							0, QRPC_RELEASE_DROPPED);
+			}
+		}
+	}
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+
+	if (ret) {
+		/* Refused or dropped: nothing holds the call but us. */
+		if (ret == 1)
+			ret = 0;
+		if (reply) {
+			qrpc_call_put(call);	/* the waiter's */
+			ret = qrpc_complete_now(&call->client, cmd, issue_flags,
+						ret);
+		}
+		qrpc_call_put(call);		/* the engine's */
+	} else if (reply) {
+		/* Parked; it may even have completed already. */
+		if (cmd) {
+			ret = -EIOCBQUEUED;
+		} else {
+			ret = qrpc_waiter_wait(&call->client);
+			qrpc_call_put(call);	/* the waiter's */
+		}
+	}
+out:
+	kfree(spare);
+	qrpc_handle_put(ch);
+	return ret;
+}
+
+/*
+ * CANCEL: tell the server (it sees desc.cancelled) and, if abortive,
+ * complete the caller's CALL now with -ECANCELED.  A call still queued is
+ * simply dropped.  The slot comes back on the release ring once no server
+ * holds the call any more.
+ */
+long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io)
+{
+	struct qrpc_arena *arena;
+	struct qrpc_handle *ch;
+	struct qrpc_call *call;
+	struct qrpc_port *port;
+	LIST_HEAD(to_post);
+	bool drop = false;
+	long ret = 0;
+
+	if (io->len || (io->arg & ~QRPC_CANCEL_F_ABORTIVE))
+		return -EINVAL;
+	ch = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_CONN);
+	if (IS_ERR(ch))
+		return PTR_ERR(ch);
+	arena = ch->conn->arena;
+	port = arena->port;
+	if (io->index >= arena->nslots) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	spin_lock(&port->lock);
+	call = arena->active[io->index];
+	if (!call || call->desc.kind != QRPC_KIND_CALL ||
+	    call->client.state != QRPC_WAITER_PARKED) {
+		ret = -ENOENT;
+	} else if (call->state == QRPC_CALL_QUEUED) {
+		qrpc_ifq_unlink(call);
+		qrpc_call_finish(call, -ECANCELED, 0, 0, QRPC_RELEASE_DONE,
+				 &to_post);
+		drop = true;
+	} else {
+		call->cancelled = true;
+		WRITE_ONCE(call->server->desc[call->tag].cancelled, 1);
+		if (io->arg & QRPC_CANCEL_F_ABORTIVE)
+			qrpc_waiter_finish(&call->client, -ECANCELED, &to_post);
+	}
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+	if (drop)
+		qrpc_call_put(call);		/* the engine's */
+out:
+	qrpc_handle_put(ch);
+	return ret;
+}
+
+/*
+ * No one can reach @port any more (no name, handle, server or connection):
+ * fail what is still queued, which also breaks the cycle port -> queued
+ * call -> arena -> port.
+ */
+void qrpc_port_purge(struct qrpc_port *port)
+{
+	struct qrpc_ifq *ifq, *tmp;
+	struct qrpc_call *call, *next;
+	LIST_HEAD(finished);
+	LIST_HEAD(to_post);
+	unsigned int i;
+
+	spin_lock(&port->lock);
+	list_for_each_entry_safe(ifq, tmp, &port->ifqs, node) {
+		for (i = 0; i < QRPC_NR_PRIO; i++) {
+			list_for_each_entry_safe(call, next, &ifq->levels[i],
+						 node) {
+				qrpc_ifq_unlink(call);
+				port->failed++;
+				qrpc_call_finish(call, -EIDRM, 0, 0,
+						 QRPC_RELEASE_FAILED, &to_post);
+				list_add_tail(&call->node, &finished);
+			}
+		}
+		list_del(&ifq->node);
+		port->nifqs--;
+		kfree(ifq);
+	}
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+	qrpc_calls_put(&finished);
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qrpc: the call engine's objects (see DESIGN.md): arenas, servers and
+ * their tags, interface queues, calls, and the waiters that park a
+ * command until it can complete.
+ */
+#ifndef QRPC_ENGINE_H
+#define QRPC_ENGINE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include <linux/qrpc.h>
+
+#include "buf.h"
+
+struct io_uring_cmd;
+struct qrpc_instance;
+struct qrpc_port;
+struct qrpc_server;
+struct pid;
+struct task_struct;
+struct vm_area_struct;
+
+#define QRPC_MAX_SLOTS		4096
+#define QRPC_MAX_TAGS		4096
+#define QRPC_MAX_AREA		SZ_1G
+#define QRPC_NR_PRIO		(QRPC_PRIORITY_MAX + 1)
+/* Interfaces one server may register. */
+#define QRPC_MAX_SERVER_IFS	64
+
+/*
+ * mmap offsets: the page offset carries the region type in its upper half
+ * and the arena or server id in its lower half.
+ */
+enum qrpc_region {
+	QRPC_REGION_SLOTS = 1,		/* client, read-write */
+	QRPC_REGION_RESULTS,		/* client, read-only */
+	QRPC_REGION_REPLY,		/* client, read-only */
+	QRPC_REGION_REQUEST,		/* server, read-only */
+	QRPC_REGION_REPLY_RW,		/* server, read-write */
+	QRPC_REGION_DESC,		/* server, read-only */
+};
+
+static inline u64 qrpc_region_offset(enum qrpc_region type, u32 id)
+{
+	return ((u64)type << 32 | id) << PAGE_SHIFT;
+}
+
+/*
+ * A parked command: a uring_cmd, or a thread blocked in ioctl().  Exactly
+ * one completion reaches it; @state, changed under the owner's lock,
+ * decides which.
+ */
+enum qrpc_waiter_state {
+	QRPC_WAITER_IDLE,
+	QRPC_WAITER_PARKED,
+	QRPC_WAITER_DONE,
+};
+
+struct qrpc_waiter {
+	enum qrpc_waiter_state	state;		/* under *lock */
+	spinlock_t		*lock;		/* the owner's: port->lock */
+	/* Called under *lock when the waiter is cancelled from outside. */
+	void			(*cancel)(struct qrpc_waiter *w);
+	/*
+	 * Called after a parked uring_cmd has been completed, to drop the
+	 * reference on the owner that the parked command held.
+	 */
+	void			(*release)(struct qrpc_waiter *w);
+	struct io_uring_cmd	*cmd;		/* NULL for an ioctl waiter */
+	struct task_struct	*task;		/* issuer, watched at exit (6.1) */
+	struct qrpc_instance	*inst;
+	struct list_head	watch_node;	/* in inst->watched (6.1) */
+	bool			watched;	/* under inst->watch_lock */
+	struct list_head	post_node;	/* on a to-post list */
+	wait_queue_head_t	wq;		/* an ioctl waiter sleeps here */
+	int			res;
+};
+
+/* The memory a connection shares with the port's servers. */
+struct qrpc_arena {
+	struct kref		ref;
+	struct work_struct	free_work;
+	u32			id;		/* the conn_id */
+	struct qrpc_port	*port;		/* holds a reference */
+	struct qrpc_instance	*client;	/* NULL once disconnected */
+	u32			nslots;
+	struct qrpc_buf		slots_buf;	/* slots, then request area */
+	u32			req_base;	/* both page-aligned */
+	u32			req_size;
+	struct qrpc_buf		results_buf;	/* results, then release ring */
+	struct qrpc_buf		reply_buf;
+	u32			reply_size;
+	struct qrpc_slot	*slots;
+	struct qrpc_slot_result	*results;
+	struct qrpc_release_ring *ring;
+	spinlock_t		ring_lock;	/* results and ring writes */
+	struct qrpc_call	**active;	/* per slot, under port->lock */
+};
+
+enum qrpc_call_state {
+	QRPC_CALL_QUEUED,
+	QRPC_CALL_DISPATCHED,
+	QRPC_CALL_DONE,
+};
+
+struct qrpc_ifq;
+
+struct qrpc_call {
+	struct kref		ref;
+	struct list_head	node;		/* in an interface queue level */
+	enum qrpc_call_state	state;		/* under port->lock */
+	u64			seq;		/* port-wide arrival order */
+	u64			call_id;
+	struct qrpc_arena	*arena;		/* holds a reference */
+	struct qrpc_ifq		*ifq;
+	u32			slot;
+	struct qrpc_slot	desc;		/* validated copy */
+	struct pid		*pid;		/* the caller process */
+	kuid_t			uid;
+	kgid_t			gid;
+	struct qrpc_server	*server;	/* when dispatched */
+	u32			tag;
+	bool			cancelled;
+	struct qrpc_waiter	client;		/* the caller's parked CALL */
+};
+
+/* Per port and interface (UUID and major version): calls by priority. */
+struct qrpc_ifq {
+	struct list_head	node;		/* in port->ifqs */
+	u8			uuid[16];
+	u16			major;
+	u8			mask;		/* non-empty levels */
+	unsigned int		nservers;	/* servers registered */
+	struct list_head	levels[QRPC_NR_PRIO];
+};
+
+struct qrpc_tag {
+	struct qrpc_server	*server;
+	u32			index;
+	bool			armed;		/* a FETCH is being parked */
+	struct qrpc_waiter	fetch;		/* parked FETCH */
+	struct list_head	park_node;	/* in port->parked when parked */
+	struct qrpc_call	*call;		/* assigned call, or NULL */
+};
+
+struct qrpc_server_if {
+	struct qrpc_ifq		*ifq;
+	u16			minor;
+};
+
+struct qrpc_server {
+	struct kref		ref;
+	struct work_struct	free_work;
+	u32			id;
+	struct qrpc_port	*port;		/* holds a reference */
+	struct qrpc_instance	*inst;
+	struct list_head	node;		/* in port->servers */
+	struct list_head	parked;		/* tags with a parked FETCH */
+	bool			dead;		/* under port->lock */
+	u32			depth;
+	struct qrpc_buf		desc_buf;	/* mapped read-only */
+	struct qrpc_call_desc	*desc;
+	struct qrpc_tag		*tags;
+	unsigned int		nifs;
+	struct qrpc_server_if	ifs[QRPC_MAX_SERVER_IFS];
+	struct user_namespace	*user_ns;	/* to show callers' ids in */
+	struct pid_namespace	*pid_ns;
+};
+
+/* A connection handle's object. */
+struct qrpc_conn {
+	struct qrpc_arena	*arena;
+};
+
+/* park.c */
+void qrpc_waiter_init(struct qrpc_waiter *w, spinlock_t *lock,
+		      void (*cancel)(struct qrpc_waiter *w),
+		      void (*release)(struct qrpc_waiter *w));
+void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
+			 struct io_uring_cmd *cmd, unsigned int issue_flags);
+void qrpc_waiter_unprepare(struct qrpc_waiter *w);
+void qrpc_waiter_finish(struct qrpc_waiter *w, int res,
+			struct list_head *to_post);
+void qrpc_waiters_post(struct list_head *to_post);
+long qrpc_waiter_wait(struct qrpc_waiter *w);
+void qrpc_uring_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags);
+void qrpc_monitor_init(struct qrpc_instance *inst);
+void qrpc_monitor_exit(struct qrpc_instance *inst);
+
+/* conn.c */
+int qrpc_connect(struct qrpc_instance *inst, struct qrpc_connect *c);
+void qrpc_conn_close(struct qrpc_conn *conn);
+struct qrpc_arena *qrpc_arena_lookup(u32 id);
+void qrpc_arena_put(struct qrpc_arena *arena);
+int qrpc_map_conn(struct qrpc_instance *inst, struct qrpc_map_conn *m);
+int qrpc_mmap(struct qrpc_instance *inst, struct vm_area_struct *vma);
+void qrpc_arena_release_slot(struct qrpc_arena *arena, u32 slot, int status,
+			     u32 rep_len, u32 fault, u32 reason);
+
+/* server.c */
+int qrpc_serve(struct qrpc_instance *inst, struct qrpc_serve *s);
+int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
+		     bool reg);
+void qrpc_server_close(struct qrpc_server *server);
+void qrpc_server_put(struct qrpc_server *server);
+struct qrpc_server *qrpc_server_lookup(u32 id);
+long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
+		    const struct qrpc_io *io, struct io_uring_cmd *cmd,
+		    unsigned int issue_flags);
+bool qrpc_dispatch_to_parked(struct qrpc_port *port, struct qrpc_call *call,
+			     struct list_head *to_post);
+
+/* call.c */
+long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
+	       struct io_uring_cmd *cmd, unsigned int issue_flags);
+long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io);
+void qrpc_call_put(struct qrpc_call *call);
+void qrpc_calls_put(struct list_head *calls);
+struct qrpc_ifq *qrpc_ifq_alloc(void);
+struct qrpc_ifq *qrpc_ifq_get(struct qrpc_port *port, const u8 *uuid,
+			      u16 major, struct qrpc_ifq **spare);
+void qrpc_port_purge(struct qrpc_port *port);
+struct qrpc_call *qrpc_ifq_take(struct qrpc_server *server);
+void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
+		      u32 fault, u32 reason, struct list_head *to_post);
+void qrpc_ifq_requeue(struct qrpc_call *call);
+void qrpc_ifq_unlink(struct qrpc_call *call);
+
+#endif /* QRPC_ENGINE_H */

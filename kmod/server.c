@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qrpc: servers.  A server is attached to one port and has depth tags; a
+ * tag holds at most one call.  FETCH parks on a tag until a call is
+ * assigned to it, COMMIT answers the call it holds.  Dispatch prefers, in
+ * this order: a call already queued for an interface the server
+ * registered (highest priority first, oldest first within a priority),
+ * and, for a new call, a tag already parked (handed over directly).
+ */
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "compat.h"
+#include "engine.h"
+#include "port.h"
+#include "qrpc.h"
+
+static DEFINE_XARRAY_ALLOC1(qrpc_servers);
+static u32 qrpc_server_next;
+
+/* Freeing unmaps the descriptor table, which may sleep: a worker does it. */
+static void qrpc_server_free_work(struct work_struct *work)
+{
+	struct qrpc_server *server = container_of(work, struct qrpc_server,
+						  free_work);
+
+	qrpc_buf_free(&server->desc_buf);
+	kvfree(server->tags);
+	put_user_ns(server->user_ns);
+	put_pid_ns(server->pid_ns);
+	qrpc_port_put(server->port);
+	kfree(server);
+}
+
+static void qrpc_server_free(struct kref *ref)
+{
+	struct qrpc_server *server = container_of(ref, struct qrpc_server, ref);
+
+	xa_erase(&qrpc_servers, server->id);
+	INIT_WORK(&server->free_work, qrpc_server_free_work);
+	queue_work(qrpc_wq, &server->free_work);
+}
+
+void qrpc_server_put(struct qrpc_server *server)
+{
+	kref_put(&server->ref, qrpc_server_free);
+}
+
+struct qrpc_server *qrpc_server_lookup(u32 id)
+{
+	struct qrpc_server *server;
+
+	xa_lock(&qrpc_servers);
+	server = xa_load(&qrpc_servers, id);
+	if (server && !kref_get_unless_zero(&server->ref))
+		server = NULL;
+	xa_unlock(&qrpc_servers);
+	return server;
+}
+
+/* A parked FETCH was cancelled (exit, signal): the tag is idle again. */
+static void qrpc_tag_cancel(struct qrpc_waiter *w)
+{
+	struct qrpc_tag *tag = container_of(w, struct qrpc_tag, fetch);
+
+	list_del_init(&tag->park_node);
+	tag->armed = false;
+}
+
+/* A parked FETCH uring_cmd has been completed: drop its reference. */
+static void qrpc_tag_release(struct qrpc_waiter *w)
+{
+	qrpc_server_put(container_of(w, struct qrpc_tag, fetch)->server);
+}
+
+int qrpc_serve(struct qrpc_instance *inst, struct qrpc_serve *s)
+{
+	struct qrpc_server *server;
+	struct qrpc_handle *ph, *h = NULL;
+	struct qrpc_port *port;
+	u32 i;
+	int ret;
+
+	if (!s->depth || s->depth > QRPC_MAX_TAGS)
+		return -EINVAL;
+	ph = qrpc_handle_get(inst, s->port, QRPC_HANDLE_PORT);
+	if (IS_ERR(ph))
+		return PTR_ERR(ph);
+	port = ph->port;
+	ret = -EACCES;
+	if (!(ph->access & QRPC_ACCESS_SERVE))
+		goto out;
+
+	ret = -ENOMEM;
+	server = kzalloc(sizeof(*server), GFP_KERNEL_ACCOUNT);
+	if (!server)
+		goto out;
+	server->depth = s->depth;
+	server->tags = kvcalloc(s->depth, sizeof(*server->tags),
+				GFP_KERNEL_ACCOUNT);
+	if (!server->tags ||
+	    qrpc_buf_alloc(&server->desc_buf,
+			   s->depth * sizeof(struct qrpc_call_desc)))
+		goto fail;
+	server->desc = server->desc_buf.vaddr;
+	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!h)
+		goto fail;
+
+	kref_init(&server->ref);
+	server->inst = inst;
+	INIT_LIST_HEAD(&server->node);
+	INIT_LIST_HEAD(&server->parked);
+	for (i = 0; i < s->depth; i++) {
+		struct qrpc_tag *tag = &server->tags[i];
+
+		tag->server = server;
+		tag->index = i;
+		INIT_LIST_HEAD(&tag->park_node);
+		qrpc_waiter_init(&tag->fetch, &port->lock, qrpc_tag_cancel,
+				 qrpc_tag_release);
+	}
+	ret = xa_alloc_cyclic(&qrpc_servers, &server->id, server, xa_limit_31b,
+			      &qrpc_server_next, GFP_KERNEL_ACCOUNT);
+	if (ret < 0)
+		goto fail;
+
+	/* From here the free path is the normal one. */
+	server->user_ns = get_user_ns(current_user_ns());
+	server->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	kref_get(&port->ref);
+	server->port = port;
+	h->type = QRPC_HANDLE_SERVER;
+	h->server = server;
+	ret = qrpc_handle_add(inst, h, &s->handle);
+	if (ret) {
+		kfree(h);
+		qrpc_server_put(server);
+		goto out;
+	}
+
+	spin_lock(&port->lock);
+	list_add_tail(&server->node, &port->servers);
+	port->nservers++;
+	port->users++;
+	spin_unlock(&port->lock);
+
+	s->desc_off = qrpc_region_offset(QRPC_REGION_DESC, server->id);
+	s->desc_size = server->desc_buf.npages << PAGE_SHIFT;
+	ret = 0;
+	goto out;
+fail:
+	kfree(h);
+	qrpc_buf_free(&server->desc_buf);
+	kvfree(server->tags);
+	kfree(server);
+out:
+	qrpc_handle_put(ph);
+	return ret;
+}
+
+/* Write @call's description into @server's table at @tag. */
+static void qrpc_desc_write(struct qrpc_server *server, u32 tag,
+			    struct qrpc_call *call)
+{
+	struct qrpc_call_desc *d = &server->desc[tag];
+
+	memset(d, 0, sizeof(*d));
+	d->call_id = call->call_id;
+	d->conn_id = call->arena->id;
+	d->slot = call->slot;
+	d->kind = call->desc.kind;
+	d->priority = call->desc.priority;
+	d->flags = call->arena->client ? 0 : QRPC_DESC_F_ORPHAN;
+	d->opnum = call->desc.opnum;
+	d->iface = call->desc.iface;
+	d->req_off = call->desc.req_off;
+	d->req_len = call->desc.req_len;
+	d->rep_off = call->desc.rep_off;
+	d->rep_cap = call->desc.rep_cap;
+	d->pid = pid_nr_ns(call->pid, server->pid_ns);
+	d->uid = from_kuid_munged(server->user_ns, call->uid);
+	d->gid = from_kgid_munged(server->user_ns, call->gid);
+	d->cancelled = call->cancelled;
+}
+
+/* Give @call to idle or parked @tag.  Under port->lock. */
+static void qrpc_tag_give(struct qrpc_tag *tag, struct qrpc_call *call)
+{
+	struct qrpc_server *server = tag->server;
+
+	call->state = QRPC_CALL_DISPATCHED;
+	call->server = server;
+	call->tag = tag->index;
+	tag->call = call;
+	qrpc_desc_write(server, tag->index, call);
+	server->port->delivered++;
+}
+
+/* Give @call to parked @tag and complete its FETCH.  Under port->lock. */
+static void qrpc_tag_assign(struct qrpc_tag *tag, struct qrpc_call *call,
+			    struct list_head *to_post)
+{
+	qrpc_tag_give(tag, call);
+	list_del_init(&tag->park_node);
+	tag->armed = false;
+	qrpc_waiter_finish(&tag->fetch, 0, to_post);
+}
+
+/* Whether @server serves @call's interface at its version. */
+static bool qrpc_server_takes(struct qrpc_server *server,
+			      struct qrpc_call *call)
+{
+	unsigned int i;
+
+	for (i = 0; i < server->nifs; i++)
+		if (server->ifs[i].ifq == call->ifq)
+			return call->desc.iface.minor <= server->ifs[i].minor;
+	return false;
+}
+
+/*
+ * Hand a new @call straight to a parked tag of a server that serves it,
+ * if there is one.  Servers take turns.  Under port->lock.
+ */
+bool qrpc_dispatch_to_parked(struct qrpc_port *port, struct qrpc_call *call,
+			     struct list_head *to_post)
+{
+	struct qrpc_server *server;
+
+	list_for_each_entry(server, &port->servers, node) {
+		struct qrpc_tag *tag;
+
+		if (list_empty(&server->parked) ||
+		    !qrpc_server_takes(server, call))
+			continue;
+		tag = list_first_entry(&server->parked, struct qrpc_tag,
+				       park_node);
+		qrpc_tag_assign(tag, call, to_post);
+		list_move_tail(&server->node, &port->servers);
+		return true;
+	}
+	return false;
+}
+
+/* Give queued calls to @server's parked tags.  Under port->lock. */
+static void qrpc_server_pump(struct qrpc_server *server,
+			     struct list_head *to_post)
+{
+	while (!list_empty(&server->parked)) {
+		struct qrpc_call *call = qrpc_ifq_take(server);
+
+		if (!call)
+			break;
+		qrpc_tag_assign(list_first_entry(&server->parked,
+						 struct qrpc_tag, park_node),
+				call, to_post);
+	}
+}
+
+int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
+		     bool reg)
+{
+	struct qrpc_ifq *spare = NULL, *ifq;
+	struct qrpc_server *server;
+	struct qrpc_handle *sh;
+	struct qrpc_port *port;
+	LIST_HEAD(to_post);
+	unsigned int i;
+	int ret = 0;
+
+	if (r->flags || r->iface.reserved0 ||
+	    memchr_inv(r->reserved, 0, sizeof(r->reserved)))
+		return -EINVAL;
+	sh = qrpc_handle_get(inst, r->server, QRPC_HANDLE_SERVER);
+	if (IS_ERR(sh))
+		return PTR_ERR(sh);
+	server = sh->server;
+	port = server->port;
+	if (reg) {
+		spare = qrpc_ifq_alloc();
+		if (!spare) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	spin_lock(&port->lock);
+	for (i = 0; i < server->nifs; i++) {
+		ifq = server->ifs[i].ifq;
+		if (ifq->major == r->iface.major &&
+		    !memcmp(ifq->uuid, r->iface.uuid, sizeof(ifq->uuid)))
+			break;
+	}
+	if (!reg) {
+		if (i == server->nifs) {
+			ret = -ENOENT;
+		} else {
+			server->ifs[i].ifq->nservers--;
+			server->ifs[i] = server->ifs[--server->nifs];
+		}
+	} else if (i < server->nifs) {
+		ret = -EEXIST;
+	} else if (server->nifs == QRPC_MAX_SERVER_IFS) {
+		ret = -ENOSPC;
+	} else {
+		ifq = qrpc_ifq_get(port, r->iface.uuid, r->iface.major, &spare);
+		if (!ifq) {
+			ret = -ENOSPC;
+		} else {
+			ifq->nservers++;
+			server->ifs[server->nifs].ifq = ifq;
+			server->ifs[server->nifs].minor = r->iface.minor;
+			server->nifs++;
+			/* Messages may have been waiting for this interface. */
+			qrpc_server_pump(server, &to_post);
+		}
+	}
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+	kfree(spare);
+out:
+	qrpc_handle_put(sh);
+	return ret;
+}
+
+/*
+ * FETCH (and the second half of COMMIT_AND_FETCH): take the best queued
+ * call now, or park the tag until one comes.
+ */
+static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
+			  struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct qrpc_server *server = tag->server;
+	struct qrpc_port *port = server->port;
+	struct qrpc_call *call;
+	LIST_HEAD(to_post);
+
+	spin_lock(&port->lock);
+	if (tag->armed || tag->call) {
+		spin_unlock(&port->lock);
+		return -EBUSY;
+	}
+	if (server->dead) {
+		spin_unlock(&port->lock);
+		return -EPIPE;
+	}
+	call = qrpc_ifq_take(server);
+	if (call) {
+		/* The fast case: a call is waiting, nothing to park. */
+		qrpc_tag_give(tag, call);
+		spin_unlock(&port->lock);
+		return 0;
+	}
+	tag->armed = true;
+	spin_unlock(&port->lock);
+
+	/*
+	 * Making a uring_cmd cancelable may sleep, so it is done before the
+	 * tag is published; a parked uring_cmd holds a server reference.
+	 */
+	if (cmd)
+		kref_get(&server->ref);
+	qrpc_waiter_prepare(&tag->fetch, inst, cmd, issue_flags);
+
+	spin_lock(&port->lock);
+	tag->fetch.state = QRPC_WAITER_PARKED;
+	if (server->dead) {
+		tag->armed = false;
+		qrpc_waiter_finish(&tag->fetch, -EPIPE, &to_post);
+	} else {
+		list_add_tail(&tag->park_node, &server->parked);
+		/* A call may have come while the lock was dropped. */
+		call = qrpc_ifq_take(server);
+		if (call)
+			qrpc_tag_assign(tag, call, &to_post);
+	}
+	spin_unlock(&port->lock);
+
+	if (list_empty(&to_post))
+		return cmd ? -EIOCBQUEUED : qrpc_waiter_wait(&tag->fetch);
+
+	/* Finished before anyone else saw it: complete it here. */
+	list_del_init(&tag->fetch.post_node);
+	if (!cmd)
+		return tag->fetch.res;
+	qrpc_waiter_unprepare(&tag->fetch);
+	tag->fetch.cmd = NULL;
+	io_uring_cmd_done(cmd, tag->fetch.res, 0, issue_flags);
+	qrpc_server_put(server);
+	return -EIOCBQUEUED;
+}
+
+/* COMMIT: answer the call @tag holds with @fault (0 = success), @len bytes. */
+static long qrpc_commit(struct qrpc_tag *tag, u32 fault, u32 len)
+{
+	struct qrpc_port *port = tag->server->port;
+	struct qrpc_call *call;
+	LIST_HEAD(to_post);
+	bool reply;
+
+	spin_lock(&port->lock);
+	call = tag->call;
+	if (!call) {
+		spin_unlock(&port->lock);
+		return -ENOENT;
+	}
+	reply = call->desc.kind == QRPC_KIND_CALL;
+	/* A one-way call has no reply; a reply must fit where it was put. */
+	if (len > (reply ? call->desc.rep_cap : 0) || (fault && !reply)) {
+		spin_unlock(&port->lock);
+		return -EINVAL;
+	}
+	tag->call = NULL;
+	if (fault)
+		qrpc_call_finish(call, -EREMOTEIO, 0, fault, QRPC_RELEASE_DONE,
+				 &to_post);
+	else
+		qrpc_call_finish(call, 0, len, 0,
+				 reply ? QRPC_RELEASE_DONE : QRPC_RELEASE_RECEIVED,
+				 &to_post);
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+	qrpc_call_put(call);		/* the engine's reference */
+	return 0;
+}
+
+long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
+		    const struct qrpc_io *io, struct io_uring_cmd *cmd,
+		    unsigned int issue_flags)
+{
+	struct qrpc_handle *sh;
+	struct qrpc_tag *tag;
+	long ret;
+
+	sh = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_SERVER);
+	if (IS_ERR(sh))
+		return PTR_ERR(sh);
+	ret = -EINVAL;
+	if (io->index >= sh->server->depth)
+		goto out;
+	tag = &sh->server->tags[io->index];
+
+	switch (op) {
+	case QRPC_IOC_FETCH:
+		if (io->arg || io->len)
+			goto out;
+		ret = qrpc_do_fetch(inst, tag, cmd, issue_flags);
+		break;
+	case QRPC_IOC_COMMIT:
+		ret = qrpc_commit(tag, io->arg, io->len);
+		break;
+	case QRPC_IOC_COMMIT_AND_FETCH:
+		ret = qrpc_commit(tag, io->arg, io->len);
+		if (!ret)
+			ret = qrpc_do_fetch(inst, tag, cmd, issue_flags);
+		break;
+	}
+out:
+	qrpc_handle_put(sh);
+	return ret;
+}
+
+/*
+ * The server's handle is gone: fail what it holds and wake what it parked.
+ * A plain call it held fails with -EPIPE; a [message] goes back to the head
+ * of its queue for the next server; a [maybe] it held is counted failed.
+ */
+void qrpc_server_close(struct qrpc_server *server)
+{
+	struct qrpc_port *port = server->port;
+	LIST_HEAD(finished);
+	LIST_HEAD(to_post);
+	unsigned int i;
+
+	spin_lock(&port->lock);
+	server->dead = true;
+	list_del_init(&server->node);
+	port->nservers--;
+	for (i = 0; i < server->nifs; i++)
+		server->ifs[i].ifq->nservers--;
+	server->nifs = 0;
+	for (i = 0; i < server->depth; i++) {
+		struct qrpc_tag *tag = &server->tags[i];
+		struct qrpc_call *call = tag->call;
+
+		if (tag->fetch.state == QRPC_WAITER_PARKED) {
+			qrpc_tag_cancel(&tag->fetch);
+			qrpc_waiter_finish(&tag->fetch, -EPIPE, &to_post);
+		}
+		if (!call)
+			continue;
+		tag->call = NULL;
+		if (call->desc.kind == QRPC_KIND_MESSAGE) {
+			qrpc_ifq_requeue(call);
+			continue;
+		}
+		port->failed++;
+		qrpc_call_finish(call, -EPIPE, 0, 0,
+				 call->desc.kind == QRPC_KIND_CALL ?
+				 QRPC_RELEASE_DONE : QRPC_RELEASE_FAILED,
+				 &to_post);
+		list_add_tail(&call->node, &finished);
+	}
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+	qrpc_calls_put(&finished);
+	qrpc_port_user_put(port);
+}
