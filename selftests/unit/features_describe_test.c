@@ -14,6 +14,8 @@ TEST(names_of_known_bits)
 	EXPECT_STREQ("uring_cmd", qrpc_feature_name(QRPC_F_URING_CMD));
 	EXPECT_STREQ("poll", qrpc_feature_name(QRPC_F_POLL));
 	EXPECT_STREQ("uring_cancel", qrpc_feature_name(QRPC_F_URING_CANCEL));
+	EXPECT_STREQ("ports", qrpc_feature_name(QRPC_F_PORTS));
+	EXPECT_STREQ("calls", qrpc_feature_name(QRPC_F_CALLS));
 }
 
 TEST(no_name_for_unknown_or_combined_bits)

@@ -49,12 +49,43 @@ TEST(port_structures_layout)
 	EXPECT_EQ(8, sizeof(struct qrpc_handle_arg));
 }
 
+/* The call engine's shared structures, as the ABI documents them. */
+TEST(engine_structures_layout)
+{
+	EXPECT_EQ(24, sizeof(struct qrpc_if_id));
+	EXPECT_EQ(64, sizeof(struct qrpc_slot));
+	EXPECT_EQ(8, offsetof(struct qrpc_slot, iface));
+	EXPECT_EQ(32, offsetof(struct qrpc_slot, req_off));
+	EXPECT_EQ(60, offsetof(struct qrpc_slot, reserved0));
+	EXPECT_EQ(16, sizeof(struct qrpc_slot_result));
+	/* The ring's entries start on their own cache line. */
+	EXPECT_EQ(64, sizeof(struct qrpc_release_ring));
+	EXPECT_EQ(64, offsetof(struct qrpc_release_ring, entries));
+	EXPECT_EQ(112, sizeof(struct qrpc_call_desc));
+	EXPECT_EQ(24, offsetof(struct qrpc_call_desc, iface));
+	EXPECT_EQ(64, offsetof(struct qrpc_call_desc, pid));
+	EXPECT_EQ(80, offsetof(struct qrpc_call_desc, reserved));
+	EXPECT_EQ(16, sizeof(struct qrpc_io));
+	EXPECT_EQ(80, sizeof(struct qrpc_connect));
+	EXPECT_EQ(48, sizeof(struct qrpc_serve));
+	EXPECT_EQ(48, sizeof(struct qrpc_if_reg));
+	EXPECT_EQ(48, sizeof(struct qrpc_map_conn));
+	/* A release-ring entry holds a slot index and a reason. */
+	EXPECT_EQ(4095, QRPC_RELEASE_SLOT(4095 | QRPC_RELEASE_DROPPED << 24));
+	EXPECT_EQ(QRPC_RELEASE_DROPPED,
+		  QRPC_RELEASE_REASON(4095 | QRPC_RELEASE_DROPPED << 24));
+}
+
 /* Every command number is unique and within the module's range. */
 TEST(command_numbers_distinct)
 {
 	const unsigned int cmds[] = {
 		QRPC_IOC_GET_FEATURES, QRPC_IOC_PORT_CREATE, QRPC_IOC_PORT_OPEN,
 		QRPC_IOC_PORT_UNLINK, QRPC_IOC_PORT_LIST, QRPC_IOC_CLOSE,
+		QRPC_IOC_SERVE, QRPC_IOC_IF_REGISTER, QRPC_IOC_IF_UNREGISTER,
+		QRPC_IOC_CONNECT, QRPC_IOC_MAP_CONN, QRPC_IOC_CALL,
+		QRPC_IOC_CANCEL, QRPC_IOC_FETCH, QRPC_IOC_COMMIT,
+		QRPC_IOC_COMMIT_AND_FETCH,
 	};
 	unsigned int i, j, n = sizeof(cmds) / sizeof(cmds[0]);
 
