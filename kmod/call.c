@@ -86,7 +86,7 @@ struct qrpc_ifq *qrpc_ifq_get(struct qrpc_port *port, const u8 *uuid,
 	return ifq;
 }
 
-static void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
+void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
 {
 	struct qrpc_ifq *ifq = call->ifq;
 	struct qrpc_port *port = call->arena->port;
@@ -165,6 +165,7 @@ void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
 {
 	struct qrpc_arena *arena = call->arena;
 
+	qrpc_call_disarm(call);
 	call->state = QRPC_CALL_DONE;
 	arena->active[call->slot] = NULL;
 	qrpc_arena_release_slot(arena, call->slot, status, rep_len, fault,
@@ -187,10 +188,18 @@ static void qrpc_call_client_cancel(struct qrpc_waiter *w)
 	call->cancelled = true;
 	if (call->state == QRPC_CALL_QUEUED) {
 		qrpc_ifq_unlink(call);
+		qrpc_call_disarm(call);
 		call->state = QRPC_CALL_DONE;
 		arena->active[call->slot] = NULL;
 		qrpc_arena_release_slot(arena, call->slot, -ECANCELED, 0, 0,
 					QRPC_RELEASE_DONE);
+		qrpc_call_put(call);	/* the engine's reference */
+	} else if (call->state == QRPC_CALL_WAITING_ROOM) {
+		/* Never queued: the failed CALL itself frees the slot. */
+		list_del_init(&call->node);
+		qrpc_call_disarm(call);
+		call->state = QRPC_CALL_DONE;
+		arena->active[call->slot] = NULL;
 		qrpc_call_put(call);	/* the engine's reference */
 	} else if (call->state == QRPC_CALL_DISPATCHED) {
 		WRITE_ONCE(call->server->desc[call->tag].cancelled, 1);
@@ -250,42 +259,199 @@ static long qrpc_complete_now(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
 	return -EIOCBQUEUED;
 }
 
+static bool qrpc_port_has_room(struct qrpc_port *port, u32 len)
+{
+	return port->depth_total < port->limits.max_depth &&
+	       port->queued_bytes + len <= port->limits.max_bytes;
+}
+
+/* Arm @call's next deadline, or disarm it if it has none.  Under port->lock. */
+static void qrpc_call_arm(struct qrpc_call *call)
+{
+	const struct qrpc_slot *d = &call->desc;
+	unsigned long at = 0;
+
+	switch (call->state) {
+	case QRPC_CALL_QUEUED:
+	case QRPC_CALL_DISPATCHED:
+		if (d->kind == QRPC_KIND_CALL && d->timeout_ms)
+			at = call->sent + msecs_to_jiffies(d->timeout_ms);
+		else if (d->kind == QRPC_KIND_MESSAGE && d->ttbr_s &&
+			 call->state == QRPC_CALL_QUEUED)
+			at = call->sent + d->ttbr_s * HZ;
+		break;
+	case QRPC_CALL_WAITING_ROOM:
+		at = call->sent + msecs_to_jiffies(d->ttrq_ms);
+		if (d->ttbr_s && time_before(call->sent + d->ttbr_s * HZ, at))
+			at = call->sent + d->ttbr_s * HZ;
+		break;
+	default:
+		break;
+	}
+	if (!at) {
+		qrpc_call_disarm(call);
+		return;
+	}
+	call->deadline_at = at;
+	/* A newly queued work takes a reference; a re-timed one has it. */
+	if (!mod_delayed_work(qrpc_wq, &call->deadline,
+			      time_after(at, jiffies) ? at - jiffies : 0))
+		kref_get(&call->ref);
+}
+
+void qrpc_call_disarm(struct qrpc_call *call)
+{
+	call->deadline_at = 0;
+	if (cancel_delayed_work(&call->deadline))
+		qrpc_call_put(call);	/* the work's; never the last */
+}
+
 /*
- * Queue (or hand over) @call.  Returns 0 if it is queued or dispatched,
- * 1 if it was dropped ([maybe]), or a negative errno.  Under port->lock.
+ * A deadline has passed: a queued plain call times out, a queued [message]
+ * expires (or is dead-lettered), a dispatched plain call completes with
+ * -ETIMEDOUT (its server sees it cancelled), and a [message] still waiting
+ * for room fails its CALL with -ETIMEDOUT.
+ */
+static void qrpc_call_deadline(struct work_struct *work)
+{
+	struct qrpc_call *call = container_of(to_delayed_work(work),
+					      struct qrpc_call, deadline);
+	struct qrpc_arena *arena = call->arena;
+	struct qrpc_port *port = arena->port;
+	bool message = call->desc.kind == QRPC_KIND_MESSAGE;
+	LIST_HEAD(to_post);
+	bool drop = false;
+
+	spin_lock(&port->lock);
+	/* Re-armed for later (or disarmed) while this run was on its way. */
+	if (!call->deadline_at || time_before(jiffies, call->deadline_at))
+		goto out;
+	call->deadline_at = 0;
+	switch (call->state) {
+	case QRPC_CALL_QUEUED:
+		qrpc_ifq_unlink(call);
+		if (!message) {
+			port->failed++;
+			qrpc_call_finish(call, -ETIMEDOUT, 0, 0,
+					 QRPC_RELEASE_DONE, &to_post);
+			drop = true;
+		} else if (call->desc.flags & QRPC_SLOT_F_DEADLETTER) {
+			port->expired++;
+			qrpc_dlq_add(call);
+		} else {
+			port->expired++;
+			qrpc_call_finish(call, -ETIMEDOUT, 0, 0,
+					 QRPC_RELEASE_EXPIRED, &to_post);
+			drop = true;
+		}
+		qrpc_port_admit(port, &to_post);
+		break;
+	case QRPC_CALL_DISPATCHED:
+		if (message)
+			break;
+		port->failed++;
+		call->cancelled = true;
+		WRITE_ONCE(call->server->desc[call->tag].cancelled, 1);
+		qrpc_waiter_finish(&call->client, -ETIMEDOUT, &to_post);
+		break;
+	case QRPC_CALL_WAITING_ROOM:
+		list_del_init(&call->node);
+		call->state = QRPC_CALL_DONE;
+		arena->active[call->slot] = NULL;
+		qrpc_waiter_finish(&call->client, -ETIMEDOUT, &to_post);
+		drop = true;
+		break;
+	default:
+		break;
+	}
+out:
+	spin_unlock(&port->lock);
+	qrpc_waiters_post(&to_post);
+	if (drop)
+		qrpc_call_put(call);		/* the engine's */
+	qrpc_call_put(call);			/* the work's */
+}
+
+/* Queue @call, or hand it to a parked tag.  Under port->lock. */
+static void qrpc_call_enter(struct qrpc_port *port, struct qrpc_call *call,
+			    struct list_head *to_post)
+{
+	port->enqueued++;
+	if (call->ifq->nservers && qrpc_dispatch_to_parked(port, call, to_post))
+		return;
+	qrpc_ifq_add(call, false);
+}
+
+/*
+ * Room has been made in @port's queue: let in the [message]s waiting for
+ * it, oldest first, and complete their CALLs.  Under port->lock.
+ */
+void qrpc_port_admit(struct qrpc_port *port, struct list_head *to_post)
+{
+	while (!list_empty(&port->room_waiters)) {
+		struct qrpc_call *call = list_first_entry(&port->room_waiters,
+							  struct qrpc_call,
+							  node);
+
+		if (!qrpc_port_has_room(port, call->desc.req_len))
+			break;
+		list_del_init(&call->node);
+		qrpc_call_enter(port, call, to_post);
+		qrpc_call_arm(call);
+		qrpc_waiter_finish(&call->client, 0, to_post);
+	}
+}
+
+enum qrpc_submit {
+	QRPC_SUBMIT_QUEUED,		/* queued or handed to a server */
+	QRPC_SUBMIT_DROPPED,		/* a [maybe] that could not be */
+	QRPC_SUBMIT_WAITING,		/* a [message] waiting for room */
+};
+
+/*
+ * Queue (or hand over) @call: an enum qrpc_submit, or a negative errno.
+ * Under port->lock.
  */
 static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
 			    struct qrpc_ifq **spare, struct list_head *to_post)
 {
 	const struct qrpc_slot *d = &call->desc;
+	bool message = d->kind == QRPC_KIND_MESSAGE;
 	struct qrpc_ifq *ifq;
-	bool served;
 
-	ifq = qrpc_ifq_get(port, d->iface.uuid, d->iface.major, NULL);
-	served = ifq && ifq->nservers;
-	if (!served && d->kind != QRPC_KIND_MESSAGE) {
+	/* Only a [message] may make a queue for an interface nobody serves. */
+	ifq = qrpc_ifq_get(port, d->iface.uuid, d->iface.major,
+			   message ? spare : NULL);
+	if (!ifq || !ifq->nservers) {
 		if (d->kind == QRPC_KIND_MAYBE)
-			return 1;
-		return -ENOTCONN;
+			return QRPC_SUBMIT_DROPPED;
+		if (!message)
+			return -ENOTCONN;
+		if (!ifq)
+			return -ENOSPC;
 	}
 	call->ifq = ifq;
 	call->seq = ++port->seq;
-	if (served && qrpc_dispatch_to_parked(port, call, to_post)) {
-		port->enqueued++;
-		return 0;
-	}
-	if (port->depth_total >= port->limits.max_depth ||
-	    port->queued_bytes + d->req_len > port->limits.max_bytes)
-		return d->kind == QRPC_KIND_MAYBE ? 1 : -EAGAIN;
-	if (!ifq) {
-		ifq = qrpc_ifq_get(port, d->iface.uuid, d->iface.major, spare);
-		if (!ifq)
-			return -ENOSPC;
-		call->ifq = ifq;
-	}
-	qrpc_ifq_add(call, false);
+
 	port->enqueued++;
-	return 0;
+	if (ifq->nservers && qrpc_dispatch_to_parked(port, call, to_post))
+		return QRPC_SUBMIT_QUEUED;	/* a server was waiting for it */
+	if (qrpc_port_has_room(port, d->req_len)) {
+		qrpc_ifq_add(call, false);
+		return QRPC_SUBMIT_QUEUED;
+	}
+	/*
+	 * A full queue: [maybe] is dropped, a plain call refused; a
+	 * [message] refused too, unless it may wait for room.
+	 */
+	port->enqueued--;
+	if (d->kind == QRPC_KIND_MAYBE)
+		return QRPC_SUBMIT_DROPPED;
+	if (!message || !d->ttrq_ms)
+		return -EAGAIN;
+	call->state = QRPC_CALL_WAITING_ROOM;
+	list_add_tail(&call->node, &port->room_waiters);
+	return QRPC_SUBMIT_WAITING;
 }
 
 long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
@@ -297,7 +463,7 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	struct qrpc_call *call;
 	struct qrpc_port *port;
 	LIST_HEAD(to_post);
-	bool reply;
+	bool reply, parks;
 	long ret;
 
 	if (io->arg || io->len)
@@ -326,11 +492,12 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 
 	/*
 	 * References: the engine's (kref_init), held while the call is
-	 * queued or with a server and dropped by whoever finishes it; and,
-	 * for a plain call, its parked CALL's, dropped once that completes.
+	 * queued, waiting or with a server, and dropped by whoever ends it;
+	 * and, while its CALL is parked, the parked CALL's.
 	 */
 	kref_init(&call->ref);
 	INIT_LIST_HEAD(&call->node);
+	INIT_DELAYED_WORK(&call->deadline, qrpc_call_deadline);
 	kref_get(&arena->ref);
 	call->arena = arena;
 	call->slot = io->index;
@@ -338,10 +505,14 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	call->pid = get_pid(task_tgid(current));
 	call->uid = current_euid();
 	call->gid = current_egid();
+	call->sent = jiffies;
 	qrpc_waiter_init(&call->client, &port->lock, qrpc_call_client_cancel,
 			 qrpc_call_client_release);
 	reply = call->desc.kind == QRPC_KIND_CALL;
-	if (reply) {
+	/* A plain call parks for its reply; a [message] may wait for room. */
+	parks = reply || (call->desc.kind == QRPC_KIND_MESSAGE &&
+			  call->desc.ttrq_ms);
+	if (parks) {
 		kref_get(&call->ref);
 		qrpc_waiter_prepare(&call->client, inst, cmd, issue_flags);
 	}
@@ -352,41 +523,44 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	} else if (arena->active[io->index]) {
 		ret = -EBUSY;
 	} else {
-		if (reply)
+		if (parks)
 			call->client.state = QRPC_WAITER_PARKED;
 		ret = qrpc_call_submit(port, call, &spare, &to_post);
-		if (ret == 0) {
+		if (ret == QRPC_SUBMIT_QUEUED || ret == QRPC_SUBMIT_WAITING) {
 			arena->active[io->index] = call;
-		} else {
-			call->client.state = QRPC_WAITER_IDLE;
-			if (ret == 1) {
-				port->dropped++;
-				qrpc_arena_release_slot(arena, io->index, 0, 0,
-							0, QRPC_RELEASE_DROPPED);
-			}
+			qrpc_call_arm(call);
 		}
+		if (ret == QRPC_SUBMIT_DROPPED) {
+			port->dropped++;
+			qrpc_arena_release_slot(arena, io->index, 0, 0, 0,
+						QRPC_RELEASE_DROPPED);
+		}
+		/* Only a plain call, or a [message] kept waiting, stays parked. */
+		if (ret != QRPC_SUBMIT_WAITING && (!reply || ret < 0))
+			call->client.state = QRPC_WAITER_IDLE;
 	}
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
 
-	if (ret) {
-		/* Refused or dropped: nothing holds the call but us. */
-		if (ret == 1)
+	if (call->client.state == QRPC_WAITER_IDLE) {
+		/* Refused, dropped, or a one-way call now queued. */
+		bool queued = ret == QRPC_SUBMIT_QUEUED;
+
+		if (ret == QRPC_SUBMIT_DROPPED)
 			ret = 0;
-		if (reply) {
-			qrpc_call_put(call);	/* the waiter's */
+		if (parks) {
+			qrpc_call_put(call);	/* the parked CALL's */
 			ret = qrpc_complete_now(&call->client, cmd, issue_flags,
 						ret);
 		}
-		qrpc_call_put(call);		/* the engine's */
-	} else if (reply) {
+		if (!queued)
+			qrpc_call_put(call);	/* the engine's */
+	} else if (cmd) {
 		/* Parked; it may even have completed already. */
-		if (cmd) {
-			ret = -EIOCBQUEUED;
-		} else {
-			ret = qrpc_waiter_wait(&call->client);
-			qrpc_call_put(call);	/* the waiter's */
-		}
+		ret = -EIOCBQUEUED;
+	} else {
+		ret = qrpc_waiter_wait(&call->client);
+		qrpc_call_put(call);		/* the parked CALL's */
 	}
 out:
 	kfree(spare);
@@ -431,6 +605,7 @@ long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io)
 		qrpc_ifq_unlink(call);
 		qrpc_call_finish(call, -ECANCELED, 0, 0, QRPC_RELEASE_DONE,
 				 &to_post);
+		qrpc_port_admit(port, &to_post);
 		drop = true;
 	} else {
 		call->cancelled = true;
@@ -475,6 +650,13 @@ void qrpc_port_purge(struct qrpc_port *port)
 		list_del(&ifq->node);
 		port->nifqs--;
 		kfree(ifq);
+	}
+	list_for_each_entry_safe(call, next, &port->dlq, node) {
+		list_del_init(&call->node);
+		port->dlq_depth--;
+		qrpc_call_finish(call, -EIDRM, 0, 0, QRPC_RELEASE_FAILED,
+				 &to_post);
+		list_add_tail(&call->node, &finished);
 	}
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);

@@ -200,6 +200,21 @@ static int qrpc_cmd_commit_fetch(struct qrpc_instance *inst, void *arg)
 	return qrpc_server_io(inst, QRPC_IOC_COMMIT_AND_FETCH, arg, NULL, 0);
 }
 
+static int qrpc_cmd_dlq_list(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_dlq_list(inst, arg);
+}
+
+static int qrpc_cmd_dlq_requeue(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_dlq_op(inst, arg, true);
+}
+
+static int qrpc_cmd_dlq_purge(struct qrpc_instance *inst, void *arg)
+{
+	return qrpc_dlq_op(inst, arg, false);
+}
+
 static int qrpc_cmd_close(struct qrpc_instance *inst, void *arg)
 {
 	struct qrpc_handle_arg *h = arg;
@@ -222,6 +237,8 @@ union qrpc_command_arg {
 	struct qrpc_connect	connect;
 	struct qrpc_map_conn	map_conn;
 	struct qrpc_io		io;
+	struct qrpc_dlq_list	dlq_list;
+	struct qrpc_dlq_op	dlq_op;
 };
 
 struct qrpc_command_desc {
@@ -247,6 +264,9 @@ static const struct qrpc_command_desc qrpc_commands[] = {
 	{ QRPC_IOC_FETCH, qrpc_cmd_fetch },
 	{ QRPC_IOC_COMMIT, qrpc_cmd_commit },
 	{ QRPC_IOC_COMMIT_AND_FETCH, qrpc_cmd_commit_fetch },
+	{ QRPC_IOC_DLQ_LIST, qrpc_cmd_dlq_list },
+	{ QRPC_IOC_DLQ_REQUEUE, qrpc_cmd_dlq_requeue },
+	{ QRPC_IOC_DLQ_PURGE, qrpc_cmd_dlq_purge },
 };
 
 static const struct qrpc_command_desc *qrpc_command_lookup(unsigned int cmd)

@@ -217,6 +217,16 @@ void qrpc_conn_close(struct qrpc_conn *conn)
 	for (i = 0; i < arena->nslots; i++) {
 		struct qrpc_call *call = arena->active[i];
 
+		if (call && call->state == QRPC_CALL_WAITING_ROOM) {
+			/* Its CALL is still parked: it fails, never queued. */
+			list_del_init(&call->node);
+			qrpc_call_disarm(call);
+			call->state = QRPC_CALL_DONE;
+			arena->active[i] = NULL;
+			qrpc_waiter_finish(&call->client, -ECANCELED, &to_post);
+			list_add_tail(&call->node, &finished);
+			continue;
+		}
 		if (!call || call->desc.kind != QRPC_KIND_CALL)
 			continue;
 		call->cancelled = true;
@@ -234,6 +244,7 @@ void qrpc_conn_close(struct qrpc_conn *conn)
 			qrpc_waiter_finish(&call->client, -ECANCELED, &to_post);
 		}
 	}
+	qrpc_port_admit(port, &to_post);
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
 	qrpc_calls_put(&finished);

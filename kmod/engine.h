@@ -104,16 +104,19 @@ struct qrpc_arena {
 };
 
 enum qrpc_call_state {
-	QRPC_CALL_QUEUED,
-	QRPC_CALL_DISPATCHED,
+	QRPC_CALL_QUEUED,		/* in an interface queue */
+	QRPC_CALL_DISPATCHED,		/* in a server's tag */
 	QRPC_CALL_DONE,
+	QRPC_CALL_WAITING_ROOM,		/* a [message] waiting for room */
+	QRPC_CALL_DEADLETTER,		/* in the port's dead-letter queue */
 };
 
 struct qrpc_ifq;
 
 struct qrpc_call {
 	struct kref		ref;
-	struct list_head	node;		/* in an interface queue level */
+	/* In an interface queue level, port->room_waiters or port->dlq. */
+	struct list_head	node;
 	enum qrpc_call_state	state;		/* under port->lock */
 	u64			seq;		/* port-wide arrival order */
 	u64			call_id;
@@ -128,6 +131,14 @@ struct qrpc_call {
 	u32			tag;
 	bool			cancelled;
 	struct qrpc_waiter	client;		/* the caller's parked CALL */
+	unsigned long		sent;		/* jiffies at QRPC_IOC_CALL */
+	/*
+	 * The next deadline (timeout, time to reach the queue, time to be
+	 * received) and the work that acts on it; a queued work holds a
+	 * reference.  Under port->lock.
+	 */
+	unsigned long		deadline_at;
+	struct delayed_work	deadline;
 };
 
 /* Per port and interface (UUID and major version): calls by priority. */
@@ -231,5 +242,14 @@ void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
 		      u32 fault, u32 reason, struct list_head *to_post);
 void qrpc_ifq_requeue(struct qrpc_call *call);
 void qrpc_ifq_unlink(struct qrpc_call *call);
+void qrpc_ifq_add(struct qrpc_call *call, bool at_head);
+void qrpc_call_disarm(struct qrpc_call *call);
+void qrpc_port_admit(struct qrpc_port *port, struct list_head *to_post);
+
+/* dlq.c */
+void qrpc_dlq_add(struct qrpc_call *call);
+int qrpc_dlq_list(struct qrpc_instance *inst, struct qrpc_dlq_list *l);
+int qrpc_dlq_op(struct qrpc_instance *inst, struct qrpc_dlq_op *op,
+		bool requeue);
 
 #endif /* QRPC_ENGINE_H */

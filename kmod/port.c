@@ -164,7 +164,7 @@ static void qrpc_port_free(struct kref *ref)
 	struct qrpc_port *port = container_of(ref, struct qrpc_port, ref);
 
 	/* Purged when its last user went; a port never used has none. */
-	WARN_ON_ONCE(!list_empty(&port->ifqs));
+	WARN_ON_ONCE(!list_empty(&port->ifqs) || !list_empty(&port->dlq));
 	qrpc_ns_put(port->ns);
 	kfree(port);
 }
@@ -309,6 +309,8 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 	port->users = 1;		/* the name */
 	INIT_LIST_HEAD(&port->ifqs);
 	INIT_LIST_HEAD(&port->servers);
+	INIT_LIST_HEAD(&port->room_waiters);
+	INIT_LIST_HEAD(&port->dlq);
 	hash_add(qrpc_ports, &port->node, qrpc_port_hash(ns, port->name));
 	*created = true;
 out:
@@ -385,6 +387,7 @@ static void qrpc_port_fill_info(struct qrpc_port *port,
 	info->expired = port->expired;
 	info->deadlettered = port->deadlettered;
 	info->failed = port->failed;
+	info->dlq_depth = port->dlq_depth;
 	spin_unlock(&port->lock);
 }
 

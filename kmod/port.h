@@ -50,6 +50,10 @@ struct qrpc_port {
 	u64			expired;
 	u64			deadlettered;
 	u64			failed;
+	/* [message]s waiting for room (time to reach the queue), FIFO. */
+	struct list_head	room_waiters;
+	struct list_head	dlq;		/* dead-lettered calls */
+	unsigned int		dlq_depth;
 };
 
 int qrpc_port_name_valid(const char *name);

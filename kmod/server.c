@@ -193,6 +193,9 @@ static void qrpc_tag_give(struct qrpc_tag *tag, struct qrpc_call *call)
 {
 	struct qrpc_server *server = tag->server;
 
+	/* Received: a [message]'s time to be received no longer runs. */
+	if (call->desc.kind == QRPC_KIND_MESSAGE)
+		qrpc_call_disarm(call);
 	call->state = QRPC_CALL_DISPATCHED;
 	call->server = server;
 	call->tag = tag->index;
@@ -260,6 +263,7 @@ static void qrpc_server_pump(struct qrpc_server *server,
 						 struct qrpc_tag, park_node),
 				call, to_post);
 	}
+	qrpc_port_admit(server->port, to_post);
 }
 
 int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
@@ -339,6 +343,7 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 	struct qrpc_port *port = server->port;
 	struct qrpc_call *call;
 	LIST_HEAD(to_post);
+	bool done_here;
 
 	spin_lock(&port->lock);
 	if (tag->armed || tag->call) {
@@ -353,7 +358,9 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 	if (call) {
 		/* The fast case: a call is waiting, nothing to park. */
 		qrpc_tag_give(tag, call);
+		qrpc_port_admit(port, &to_post);
 		spin_unlock(&port->lock);
+		qrpc_waiters_post(&to_post);
 		return 0;
 	}
 	tag->armed = true;
@@ -376,16 +383,26 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 		list_add_tail(&tag->park_node, &server->parked);
 		/* A call may have come while the lock was dropped. */
 		call = qrpc_ifq_take(server);
-		if (call)
+		if (call) {
 			qrpc_tag_assign(tag, call, &to_post);
+			qrpc_port_admit(port, &to_post);
+		}
 	}
+	/*
+	 * Decided under the lock: once it is dropped, a parked tag is
+	 * anyone's to complete.
+	 */
+	done_here = tag->fetch.state == QRPC_WAITER_DONE;
 	spin_unlock(&port->lock);
 
-	if (list_empty(&to_post))
+	if (!done_here) {
+		qrpc_waiters_post(&to_post);
 		return cmd ? -EIOCBQUEUED : qrpc_waiter_wait(&tag->fetch);
+	}
 
 	/* Finished before anyone else saw it: complete it here. */
 	list_del_init(&tag->fetch.post_node);
+	qrpc_waiters_post(&to_post);
 	if (!cmd)
 		return tag->fetch.res;
 	qrpc_waiter_unprepare(&tag->fetch);

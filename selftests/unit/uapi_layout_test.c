@@ -44,7 +44,8 @@ TEST(port_structures_layout)
 	EXPECT_EQ(224, sizeof(struct qrpc_port_info));
 	EXPECT_EQ(104, offsetof(struct qrpc_port_info, depth));
 	EXPECT_EQ(136, offsetof(struct qrpc_port_info, queued_bytes));
-	EXPECT_EQ(192, offsetof(struct qrpc_port_info, reserved));
+	EXPECT_EQ(192, offsetof(struct qrpc_port_info, dlq_depth));
+	EXPECT_EQ(200, offsetof(struct qrpc_port_info, reserved));
 	EXPECT_EQ(32, sizeof(struct qrpc_port_list));
 	EXPECT_EQ(8, sizeof(struct qrpc_handle_arg));
 }
@@ -70,6 +71,11 @@ TEST(engine_structures_layout)
 	EXPECT_EQ(48, sizeof(struct qrpc_serve));
 	EXPECT_EQ(48, sizeof(struct qrpc_if_reg));
 	EXPECT_EQ(48, sizeof(struct qrpc_map_conn));
+	EXPECT_EQ(88, sizeof(struct qrpc_dlq_entry));
+	EXPECT_EQ(24, offsetof(struct qrpc_dlq_entry, iface));
+	EXPECT_EQ(72, offsetof(struct qrpc_dlq_entry, reserved));
+	EXPECT_EQ(40, sizeof(struct qrpc_dlq_list));
+	EXPECT_EQ(40, sizeof(struct qrpc_dlq_op));
 	/* A release-ring entry holds a slot index and a reason. */
 	EXPECT_EQ(4095, QRPC_RELEASE_SLOT(4095 | QRPC_RELEASE_DROPPED << 24));
 	EXPECT_EQ(QRPC_RELEASE_DROPPED,
@@ -85,7 +91,8 @@ TEST(command_numbers_distinct)
 		QRPC_IOC_SERVE, QRPC_IOC_IF_REGISTER, QRPC_IOC_IF_UNREGISTER,
 		QRPC_IOC_CONNECT, QRPC_IOC_MAP_CONN, QRPC_IOC_CALL,
 		QRPC_IOC_CANCEL, QRPC_IOC_FETCH, QRPC_IOC_COMMIT,
-		QRPC_IOC_COMMIT_AND_FETCH,
+		QRPC_IOC_COMMIT_AND_FETCH, QRPC_IOC_DLQ_LIST,
+		QRPC_IOC_DLQ_REQUEUE, QRPC_IOC_DLQ_PURGE,
 	};
 	unsigned int i, j, n = sizeof(cmds) / sizeof(cmds[0]);
 

@@ -213,6 +213,8 @@ struct qrpc_port_name {
  * @expired:	messages whose time to be received ran out, ever
  * @deadlettered: of those, moved to the dead-letter queue
  * @failed:	calls failed (server died, unlinked, timed out), ever
+ * @dlq_depth:	messages in the dead-letter queue
+ * @reserved0:	zero
  * @reserved:	zero
  */
 struct qrpc_port_info {
@@ -232,7 +234,9 @@ struct qrpc_port_info {
 	__u64	expired;
 	__u64	deadlettered;
 	__u64	failed;
-	__u64	reserved[4];
+	__u32	dlq_depth;
+	__u32	reserved0;
+	__u64	reserved[3];
 };
 
 /**
@@ -349,10 +353,15 @@ struct qrpc_if_id {
  * @req_len:	its length; at most the port's max_payload
  * @rep_off:	offset in the reply area where the server may write the reply
  * @rep_cap:	room there; 0 for [maybe] and [message]
- * @timeout_ms:	plain call: fail with -ETIMEDOUT after this long; 0 = never
- * @ttrq_ms:	[message]: how long to wait for room in a full queue (time to
- *		reach the queue); 0 = fail at once with -EAGAIN
- * @ttbr_s:	[message]: seconds it may wait to be received; 0 = forever
+ * @timeout_ms:	plain call: fail with -ETIMEDOUT after this long, counted
+ *		from QRPC_IOC_CALL; a call a server holds then completes
+ *		at once and is marked cancelled for the server; 0 = never
+ * @ttrq_ms:	[message]: how long the CALL may wait for room in a full
+ *		queue (time to reach the queue), then -ETIMEDOUT; 0 = fail
+ *		at once with -EAGAIN
+ * @ttbr_s:	[message]: seconds it may wait to be received, counted from
+ *		QRPC_IOC_CALL; then it is discarded (QRPC_RELEASE_EXPIRED),
+ *		or dead-lettered with QRPC_SLOT_F_DEADLETTER; 0 = forever
  * @reserved0:	must be zero
  *
  * The kernel reads a slot once, when QRPC_IOC_CALL is issued, and checks
@@ -615,5 +624,94 @@ struct qrpc_io {
 /* QRPC_IOC_COMMIT_AND_FETCH: answer, then wait for the next call. */
 #define QRPC_IOC_COMMIT_AND_FETCH \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0f, struct qrpc_io)
+
+/*
+ * The dead-letter queue.  A [message] sent with QRPC_SLOT_F_DEADLETTER whose
+ * time to be received (ttbr_s) runs out while it waits is moved to its
+ * port's dead-letter queue instead of being discarded.  It keeps its slot
+ * and request bytes there: it can be listed, requeued (it then waits for a
+ * server again, without a deadline) or purged (its slot is released with
+ * QRPC_RELEASE_DEADLETTER).  These commands need a port handle with
+ * QRPC_ACCESS_SERVE.
+ */
+
+/**
+ * struct qrpc_dlq_entry - one dead-lettered message
+ * @call_id:	its id, for QRPC_IOC_DLQ_REQUEUE and _PURGE
+ * @conn_id:	the sender's connection
+ * @slot:	the sender's slot
+ * @priority:	its priority
+ * @flags:	its slot flags
+ * @opnum:	its operation
+ * @iface:	its interface
+ * @req_len:	its request's length
+ * @pid:	the sender's process id, in the caller's pid namespace
+ * @uid:	the sender's uid, in the caller's user namespace
+ * @gid:	the sender's gid, likewise
+ * @age_ms:	milliseconds since it was sent
+ * @reserved:	zero
+ */
+struct qrpc_dlq_entry {
+	__u64	call_id;
+	__u32	conn_id;
+	__u32	slot;
+	__u8	priority;
+	__u8	reserved0;
+	__u16	flags;
+	__u32	opnum;
+	struct qrpc_if_id iface;
+	__u32	req_len;
+	__s32	pid;
+	__u32	uid;
+	__u32	gid;
+	__u64	age_ms;
+	__u64	reserved[2];
+};
+
+/**
+ * struct qrpc_dlq_list - QRPC_IOC_DLQ_LIST argument
+ * @port:	a port handle with QRPC_ACCESS_SERVE (in)
+ * @count:	entries the array at @addr holds (in); filled (out)
+ * @addr:	user address of an array of struct qrpc_dlq_entry (in)
+ * @total:	messages in the dead-letter queue (out)
+ * @reserved0:	must be zero
+ * @reserved:	must be zero
+ */
+struct qrpc_dlq_list {
+	__u32	port;
+	__u32	count;
+	__u64	addr;
+	__u32	total;
+	__u32	reserved0;
+	__u64	reserved[2];
+};
+
+/**
+ * struct qrpc_dlq_op - QRPC_IOC_DLQ_REQUEUE and _PURGE argument
+ * @port:	a port handle with QRPC_ACCESS_SERVE (in)
+ * @reserved0:	must be zero
+ * @call_id:	the message, or 0 for all of them (in)
+ * @count:	messages requeued or purged (out)
+ * @reserved1:	must be zero
+ * @reserved:	must be zero
+ */
+struct qrpc_dlq_op {
+	__u32	port;
+	__u32	reserved0;
+	__u64	call_id;
+	__u32	count;
+	__u32	reserved1;
+	__u64	reserved[2];
+};
+
+/* QRPC_IOC_DLQ_LIST: describe the dead-letter queue, oldest first. */
+#define QRPC_IOC_DLQ_LIST \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x10, struct qrpc_dlq_list)
+/* QRPC_IOC_DLQ_REQUEUE: send messages back to the queue; -ENOENT if none. */
+#define QRPC_IOC_DLQ_REQUEUE \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x11, struct qrpc_dlq_op)
+/* QRPC_IOC_DLQ_PURGE: discard messages; -ENOENT if none. */
+#define QRPC_IOC_DLQ_PURGE \
+	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x12, struct qrpc_dlq_op)
 
 #endif /* _UAPI_LINUX_QRPC_H */
