@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "port.h"
 #include "qrpc.h"
+#include "user.h"
 
 /* Interface queues a port may have: bounds what clients can make it hold. */
 #define QRPC_MAX_PORT_IFQS	256
@@ -86,7 +87,8 @@ struct qrpc_ifq *qrpc_ifq_get(struct qrpc_port *port, const u8 *uuid,
 	return ifq;
 }
 
-void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
+/* Queue @call, whose bytes are already charged to its sender. */
+static void qrpc_ifq_add_charged(struct qrpc_call *call, bool at_head)
 {
 	struct qrpc_ifq *ifq = call->ifq;
 	struct qrpc_port *port = call->arena->port;
@@ -101,6 +103,18 @@ void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
 	port->depth_total++;
 	port->queued_bytes += call->desc.req_len;
 	call->state = QRPC_CALL_QUEUED;
+	qrpc_servers_wake(port);
+}
+
+/*
+ * Queue @call, charging its sender past the quota if need be: for calls
+ * going back to a queue (server died, requeued, let in after waiting),
+ * which the sender was allowed to send.
+ */
+void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
+{
+	qrpc_user_charge_bytes(call->arena->user, call->desc.req_len, true);
+	qrpc_ifq_add_charged(call, at_head);
 }
 
 void qrpc_ifq_unlink(struct qrpc_call *call)
@@ -115,6 +129,7 @@ void qrpc_ifq_unlink(struct qrpc_call *call)
 	port->depth[prio]--;
 	port->depth_total--;
 	port->queued_bytes -= call->desc.req_len;
+	qrpc_user_uncharge_bytes(call->arena->user, call->desc.req_len);
 }
 
 /* A dispatched [message] whose server died waits for the next one, first. */
@@ -437,7 +452,14 @@ static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
 	if (ifq->nservers && qrpc_dispatch_to_parked(port, call, to_post))
 		return QRPC_SUBMIT_QUEUED;	/* a server was waiting for it */
 	if (qrpc_port_has_room(port, d->req_len)) {
-		qrpc_ifq_add(call, false);
+		/* The sender's quota: an error it sees, never a silent loss. */
+		if (qrpc_user_charge_bytes(call->arena->user, d->req_len,
+					   false)) {
+			port->enqueued--;
+			return d->kind == QRPC_KIND_MAYBE ?
+			       QRPC_SUBMIT_DROPPED : -EDQUOT;
+		}
+		qrpc_ifq_add_charged(call, false);
 		return QRPC_SUBMIT_QUEUED;
 	}
 	/*

@@ -7,6 +7,7 @@
  * or dispatched call, and each mapping, holds a reference, so a [message]
  * keeps its request pages after its sender exits.
  */
+#include <linux/cred.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -16,6 +17,7 @@
 #include "engine.h"
 #include "port.h"
 #include "qrpc.h"
+#include "user.h"
 
 /* Arenas by conn_id, for servers' QRPC_IOC_MAP_CONN and mmap(). */
 static DEFINE_XARRAY_ALLOC1(qrpc_arenas);
@@ -31,6 +33,7 @@ static void qrpc_arena_free_work(struct work_struct *work)
 	qrpc_buf_free(&arena->results_buf);
 	qrpc_buf_free(&arena->reply_buf);
 	kvfree(arena->active);
+	qrpc_user_put(arena->user);
 	qrpc_port_put(arena->port);
 	kfree(arena);
 }
@@ -97,7 +100,8 @@ static struct qrpc_arena *qrpc_arena_create(struct qrpc_port *port,
 
 	arena->active = kvcalloc(nslots, sizeof(*arena->active),
 				 GFP_KERNEL_ACCOUNT);
-	ret = arena->active ? 0 : -ENOMEM;
+	arena->user = qrpc_user_get(current_euid());
+	ret = arena->active && arena->user ? 0 : -ENOMEM;
 	if (!ret)
 		ret = qrpc_buf_alloc(&arena->slots_buf,
 				     (size_t)arena->req_base + req_size);
@@ -127,6 +131,8 @@ fail:
 	qrpc_buf_free(&arena->results_buf);
 	qrpc_buf_free(&arena->reply_buf);
 	kvfree(arena->active);
+	if (arena->user)
+		qrpc_user_put(arena->user);
 	kfree(arena);
 	return ERR_PTR(ret);
 }

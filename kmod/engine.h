@@ -22,6 +22,7 @@ struct io_uring_cmd;
 struct qrpc_instance;
 struct qrpc_port;
 struct qrpc_server;
+struct qrpc_user;
 struct pid;
 struct task_struct;
 struct vm_area_struct;
@@ -89,6 +90,7 @@ struct qrpc_arena {
 	u32			id;		/* the conn_id */
 	struct qrpc_port	*port;		/* holds a reference */
 	struct qrpc_instance	*client;	/* NULL once disconnected */
+	struct qrpc_user	*user;		/* charged for queued bytes */
 	u32			nslots;
 	struct qrpc_buf		slots_buf;	/* slots, then request area */
 	u32			req_base;	/* both page-aligned */
@@ -221,6 +223,8 @@ int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
 void qrpc_server_close(struct qrpc_server *server);
 void qrpc_server_put(struct qrpc_server *server);
 struct qrpc_server *qrpc_server_lookup(u32 id);
+bool qrpc_server_ready(struct qrpc_server *server);
+void qrpc_servers_wake(struct qrpc_port *port);
 long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
 		    const struct qrpc_io *io, struct io_uring_cmd *cmd,
 		    unsigned int issue_flags);

@@ -93,6 +93,7 @@ static int qrpc_open(struct inode *inode, struct file *file)
 	inst->cred = get_current_cred();
 	inst->tgid = task_tgid_nr(current);
 	xa_init_flags(&inst->handles, XA_FLAGS_ALLOC1);
+	init_waitqueue_head(&inst->poll_wq);
 	qrpc_monitor_init(inst);
 	file->private_data = inst;
 	return nonseekable_open(inode, file);
@@ -131,10 +132,29 @@ static int qrpc_file_mmap(struct file *file, struct vm_area_struct *vma)
 	return qrpc_mmap(file->private_data, vma);
 }
 
-/* Readiness comes from completed calls; an instance without any has none. */
+/*
+ * Readable (EPOLLIN) when a server of this file has a call it could FETCH
+ * now, so a program that cannot use io_uring can wait in poll() or epoll
+ * and then FETCH through ioctl() without blocking.
+ */
 static __poll_t qrpc_poll(struct file *file, struct poll_table_struct *wait)
 {
-	return 0;
+	struct qrpc_instance *inst = file->private_data;
+	struct qrpc_handle *h;
+	unsigned long id;
+	__poll_t mask = 0;
+
+	poll_wait(file, &inst->poll_wq, wait);
+	/* Under the table's lock a listed handle still holds its server. */
+	xa_lock(&inst->handles);
+	xa_for_each(&inst->handles, id, h) {
+		if (h->type == QRPC_HANDLE_SERVER && qrpc_server_ready(h->server)) {
+			mask = EPOLLIN | EPOLLRDNORM;
+			break;
+		}
+	}
+	xa_unlock(&inst->handles);
+	return mask;
 }
 
 const struct file_operations qrpc_fops = {

@@ -4,11 +4,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/workqueue.h>
 
 #include "port.h"
+#include "user.h"
 #include "qrpc.h"
 
 /*
@@ -20,6 +22,7 @@ module_param(dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/qrpc (default 0666)");
 
 struct workqueue_struct *qrpc_wq;
+static struct dentry *qrpc_debugfs;
 
 static struct miscdevice qrpc_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -46,6 +49,9 @@ static int __init qrpc_init(void)
 		destroy_workqueue(qrpc_wq);
 		return ret;
 	}
+	/* Counters for administrators; qrpc works without them. */
+	qrpc_debugfs = debugfs_create_dir(QRPC_DEVICE_NAME, NULL);
+	qrpc_ports_debugfs(qrpc_debugfs);
 	pr_info("version %s, ABI %u.%u\n", QRPC_MODULE_VERSION,
 		QRPC_ABI_MAJOR, QRPC_ABI_MINOR);
 	return 0;
@@ -53,10 +59,12 @@ static int __init qrpc_init(void)
 
 static void __exit qrpc_exit(void)
 {
+	debugfs_remove_recursive(qrpc_debugfs);
 	misc_deregister(&qrpc_misc);
 	/* Purges what ports still queue, which frees arenas on qrpc_wq. */
 	qrpc_ports_exit();
 	destroy_workqueue(qrpc_wq);
+	qrpc_users_exit();
 }
 
 module_init(qrpc_init);

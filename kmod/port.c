@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
@@ -20,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_ns.h>
+#include <linux/seq_file.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -27,11 +29,7 @@
 
 #include "engine.h"
 #include "port.h"
-
-static unsigned int max_ports_per_user = 256;
-module_param(max_ports_per_user, uint, 0644);
-MODULE_PARM_DESC(max_ports_per_user,
-		 "Ports one user may own at once, in all namespaces (default 256)");
+#include "user.h"
 
 static unsigned int default_depth = 1024;
 module_param(default_depth, uint, 0644);
@@ -63,43 +61,6 @@ MODULE_PARM_DESC(max_bytes, "Most queued request bytes a port may allow (default
 
 static DEFINE_MUTEX(qrpc_ports_lock);
 static DEFINE_HASHTABLE(qrpc_ports, QRPC_PORT_HASH_BITS);
-
-/*
- * Per-user accounting, shared by all namespaces: a user who may create
- * namespaces must not escape the quota by making new ones.
- */
-struct qrpc_user {
-	struct hlist_node	node;
-	kuid_t			uid;
-	unsigned int		ports;
-};
-
-static DEFINE_HASHTABLE(qrpc_users, 6);
-
-/* Find or make @uid's accounting record.  Called under qrpc_ports_lock. */
-static struct qrpc_user *qrpc_user_get(kuid_t uid)
-{
-	struct qrpc_user *u;
-
-	hash_for_each_possible(qrpc_users, u, node, __kuid_val(uid))
-		if (uid_eq(u->uid, uid))
-			return u;
-	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
-	if (!u)
-		return NULL;
-	u->uid = uid;
-	hash_add(qrpc_users, &u->node, __kuid_val(uid));
-	return u;
-}
-
-/* Forget @u once it accounts for nothing.  Called under qrpc_ports_lock. */
-static void qrpc_user_release(struct qrpc_user *u)
-{
-	if (u->ports)
-		return;
-	hash_del(&u->node);
-	kfree(u);
-}
 
 static u32 qrpc_port_hash(const struct ipc_namespace *ns, const char *name)
 {
@@ -236,8 +197,8 @@ static void qrpc_port_unlink_locked(struct qrpc_port *port)
 {
 	hash_del(&port->node);
 	port->linked = false;
-	port->owner->ports--;
-	qrpc_user_release(port->owner);
+	qrpc_user_uncharge_port(port->owner);
+	qrpc_user_put(port->owner);
 	port->owner = NULL;
 	qrpc_port_user_put(port);
 	qrpc_port_put(port);
@@ -260,14 +221,20 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 
 	/* Allocate before taking the lock; most creates create. */
 	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
-	if (!port)
+	user = qrpc_user_get(cred->euid);
+	if (!port || !user) {
+		kfree(port);
+		if (user)
+			qrpc_user_put(user);
 		return ERR_PTR(-ENOMEM);
+	}
 
 	mutex_lock(&qrpc_ports_lock);
 	*created = false;
 	old = qrpc_port_lookup(ns, arg->name);
 	if (old) {
 		kfree(port);
+		qrpc_user_put(user);
 		if (arg->flags & QRPC_PORT_F_EXCL) {
 			port = ERR_PTR(-EEXIST);
 		} else if (!qrpc_port_permitted(old, arg->access)) {
@@ -280,20 +247,13 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 		goto out;
 	}
 
-	user = qrpc_user_get(cred->euid);
-	if (!user) {
-		kfree(port);
-		port = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	if (user->ports >= max_ports_per_user) {
-		qrpc_user_release(user);
+	if (!qrpc_user_charge_port(user)) {
+		qrpc_user_put(user);
 		kfree(port);
 		port = ERR_PTR(-ENOSPC);
 		goto out;
 	}
-	user->ports++;
-	port->owner = user;
+	port->owner = user;		/* with the reference from _get */
 
 	kref_init(&port->ref);		/* the table's reference */
 	kref_get(&port->ref);		/* the caller's */
@@ -443,6 +403,41 @@ int qrpc_port_list(struct qrpc_port_list *arg)
 }
 
 /*
+ * debugfs "ports": every port of every namespace, one line each, with its
+ * counters, for administrators (debugfs is root's).
+ */
+static int qrpc_ports_show(struct seq_file *m, void *unused)
+{
+	struct qrpc_port *port;
+	int bkt, i;
+
+	seq_puts(m, "# ns name uid gid mode flags servers connections depth[0..7] queued_bytes enqueued delivered dropped expired deadlettered failed dlq\n");
+	mutex_lock(&qrpc_ports_lock);
+	hash_for_each(qrpc_ports, bkt, port, node) {
+		spin_lock(&port->lock);
+		seq_printf(m, "%u %s %u %u %03o %#x %u %u ", port->ns->ns.inum,
+			   port->name, from_kuid(&init_user_ns, port->uid),
+			   from_kgid(&init_user_ns, port->gid), port->mode,
+			   port->flags, port->nservers, port->nconns);
+		for (i = 0; i < 8; i++)
+			seq_printf(m, "%u%c", port->depth[i], i < 7 ? ',' : ' ');
+		seq_printf(m, "%llu %llu %llu %llu %llu %llu %llu %u\n",
+			   port->queued_bytes, port->enqueued, port->delivered,
+			   port->dropped, port->expired, port->deadlettered,
+			   port->failed, port->dlq_depth);
+		spin_unlock(&port->lock);
+	}
+	mutex_unlock(&qrpc_ports_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(qrpc_ports);
+
+void qrpc_ports_debugfs(struct dentry *dir)
+{
+	debugfs_create_file("ports", 0400, dir, NULL, &qrpc_ports_fops);
+}
+
+/*
  * Module unload: every file is closed by now (the module cannot go while
  * one is open), so only the table's references remain.
  */
@@ -456,5 +451,4 @@ void qrpc_ports_exit(void)
 	hash_for_each_safe(qrpc_ports, bkt, tmp, port, node)
 		qrpc_port_unlink_locked(port);
 	mutex_unlock(&qrpc_ports_lock);
-	WARN_ON_ONCE(!hash_empty(qrpc_users));
 }

@@ -11,6 +11,7 @@
 
 #include <linux/qrpc.h>
 
+struct dentry;
 struct ipc_namespace;
 struct qrpc_user;
 
@@ -68,5 +69,6 @@ void qrpc_port_put(struct qrpc_port *port);
 void qrpc_port_user_get(struct qrpc_port *port);
 void qrpc_port_user_put(struct qrpc_port *port);
 void qrpc_ports_exit(void);
+void qrpc_ports_debugfs(struct dentry *dir);
 
 #endif /* QRPC_PORT_H */

@@ -18,6 +18,7 @@
 #include <linux/kref.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 struct io_uring_cmd;
@@ -61,6 +62,7 @@ struct qrpc_instance {
 	const struct cred	*cred;
 	pid_t			tgid;
 	struct xarray		handles;	/* of struct qrpc_handle */
+	wait_queue_head_t	poll_wq;	/* poll(): a call to fetch */
 	/* The exit monitor, where uring_cmds cannot be cancelled (6.1). */
 	spinlock_t		watch_lock;
 	struct list_head	watched;	/* struct qrpc_waiter */

@@ -8,6 +8,7 @@
  * and, for a new call, a tag already parked (handed over directly).
  */
 #include <linux/pid_namespace.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
@@ -212,6 +213,39 @@ static void qrpc_tag_assign(struct qrpc_tag *tag, struct qrpc_call *call,
 	list_del_init(&tag->park_node);
 	tag->armed = false;
 	qrpc_waiter_finish(&tag->fetch, 0, to_post);
+}
+
+/* Whether @server has a call it could take now (for poll()). */
+bool qrpc_server_ready(struct qrpc_server *server)
+{
+	struct qrpc_port *port = server->port;
+	bool ready = false;
+	unsigned int i;
+
+	spin_lock(&port->lock);
+	for (i = 0; i < server->nifs && !ready; i++) {
+		struct qrpc_ifq *ifq = server->ifs[i].ifq;
+		struct qrpc_call *head;
+
+		if (!ifq->mask)
+			continue;
+		head = list_first_entry(&ifq->levels[fls(ifq->mask) - 1],
+					struct qrpc_call, node);
+		ready = head->desc.iface.minor <= server->ifs[i].minor;
+	}
+	spin_unlock(&port->lock);
+	return ready;
+}
+
+/* A call was queued on @port: wake its servers' pollers.  Under port->lock. */
+void qrpc_servers_wake(struct qrpc_port *port)
+{
+	struct qrpc_server *server;
+
+	list_for_each_entry(server, &port->servers, node)
+		if (wq_has_sleeper(&server->inst->poll_wq))
+			wake_up_interruptible_poll(&server->inst->poll_wq,
+						   EPOLLIN | EPOLLRDNORM);
 }
 
 /* Whether @server serves @call's interface at its version. */

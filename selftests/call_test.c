@@ -6,6 +6,7 @@
  * faults; cancellation; hostile slots and mappings; caller credentials;
  * and processes that exit or are killed with commands parked.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -754,6 +755,92 @@ TEST_F(eng, server_killed_mid_call)
 	EXPECT_EQ(-EPIPE, t_wait_cqe(&self->cli.uring, 5000, NULL));
 	close(pipefd[0]);
 	close(pipefd[1]);
+}
+
+/* poll() says when a server has a call to fetch. */
+TEST_F(eng, poll_readiness_for_servers)
+{
+	struct pollfd pfd = { .fd = self->srv.fd, .events = POLLIN };
+
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	t_slot_fill(&self->cli, 0, QRPC_KIND_MESSAGE, 3, 1, 0);
+	ASSERT_EQ(0, t_io(self->cli.fd, QRPC_IOC_CALL, self->cli.handle, 0,
+			  0, 0));
+	EXPECT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	/* The client's file has no server: nothing to read there. */
+	pfd.fd = self->cli.fd;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	ASSERT_EQ(0, fetch(self, 0));
+	pfd.fd = self->srv.fd;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+}
+
+struct poll_waiter {
+	int fd;
+	int ret;
+};
+
+static void *poll_thread(void *arg)
+{
+	struct poll_waiter *pw = arg;
+	struct pollfd pfd = { .fd = pw->fd, .events = POLLIN };
+
+	pw->ret = poll(&pfd, 1, 10000);
+	return NULL;
+}
+
+/* A poller asleep is woken by a new call. */
+TEST_F(eng, poll_wakes_on_new_call)
+{
+	struct poll_waiter pw = { self->srv.fd, -1 };
+	pthread_t th;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, poll_thread, &pw));
+	usleep(100000);
+	t_slot_fill(&self->cli, 0, QRPC_KIND_MESSAGE, 3, 1, 0);
+	ASSERT_EQ(0, t_io(self->cli.fd, QRPC_IOC_CALL, self->cli.handle, 0,
+			  0, 0));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(1, pw.ret);
+}
+
+/* The counters are readable in debugfs too, one line per port. */
+TEST_F(eng, counters_in_debugfs)
+{
+	char line[512], name[QRPC_NAME_MAX];
+	unsigned int enq = 99, found = 0;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/qrpc/ports", "r");
+	if (!f)
+		SKIP(return, "debugfs is not mounted");
+	fclose(f);
+	t_slot_fill(&self->cli, 0, QRPC_KIND_MESSAGE, 3, 1, 0);
+	ASSERT_EQ(0, t_io(self->cli.fd, QRPC_IOC_CALL, self->cli.handle, 0,
+			  0, 0));
+	f = fopen("/sys/kernel/debug/qrpc/ports", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int ns, uid, gid, mode, flags, srv, conns;
+		char depth[64];
+
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%u %63s %u %u %o %x %u %u %63s %*u %u", &ns,
+			   name, &uid, &gid, &mode, &flags, &srv, &conns,
+			   depth, &enq) != 10)
+			continue;
+		if (strcmp(name, self->name))
+			continue;
+		found = 1;
+		EXPECT_EQ(1, srv);
+		EXPECT_EQ(1, conns);
+		EXPECT_STREQ("0,0,0,1,0,0,0,0", depth);
+		EXPECT_EQ(1, enq);
+	}
+	fclose(f);
+	EXPECT_EQ(1, found);
 }
 
 TEST_HARNESS_MAIN

@@ -390,6 +390,44 @@ TEST_F(life, message_waits_for_room)
 	EXPECT_EQ(-ETIMEDOUT, call_ioctl(self, 6));
 }
 
+/* A user's queued bytes are bounded: -EDQUOT, or a dropped [maybe]. */
+TEST_F(life, per_user_queued_bytes_quota)
+{
+	const char *param =
+		"/sys/module/qrpc/parameters/max_queued_bytes_per_user";
+	char old[32];
+	long e;
+	FILE *f;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to change the module parameter");
+	ASSERT_EQ(0, t_read_line(param, old, sizeof(old)));
+	f = fopen(param, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "64\n");
+	fclose(f);
+
+	t_slot_fill(&self->cli, 0, QRPC_KIND_MESSAGE, 3, 40, 0);
+	EXPECT_EQ(0, call_ioctl(self, 0));
+	t_slot_fill(&self->cli, 1, QRPC_KIND_MESSAGE, 3, 40, 0);
+	EXPECT_EQ(-EDQUOT, call_ioctl(self, 1));
+	ASSERT_EQ(0, t_server_register(&self->srv, &t_iface, 1));
+	t_slot_fill(&self->cli, 1, QRPC_KIND_MAYBE, 3, 40, 0);
+	EXPECT_EQ(0, call_ioctl(self, 1));
+	e = t_release_next(&self->cli);
+	EXPECT_EQ(QRPC_RELEASE_DROPPED, QRPC_RELEASE_REASON(e));
+	/* Taken off the queue, the bytes no longer count. */
+	ASSERT_EQ(0, t_io(self->srv.fd, QRPC_IOC_FETCH, self->srv.handle, 0,
+			  0, 0));
+	t_slot_fill(&self->cli, 1, QRPC_KIND_MESSAGE, 3, 40, 0);
+	EXPECT_EQ(0, call_ioctl(self, 1));
+
+	f = fopen(param, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "%s\n", old);
+	fclose(f);
+}
+
 FIXTURE(many) {
 	FIXTURE_DATA(life) l;
 };
