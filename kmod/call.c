@@ -485,7 +485,7 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	struct qrpc_call *call;
 	struct qrpc_port *port;
 	LIST_HEAD(to_post);
-	bool reply, parks;
+	bool reply, parks, parked;
 	long ret;
 
 	if (io->arg || io->len)
@@ -561,19 +561,25 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 		if (ret != QRPC_SUBMIT_WAITING && (!reply || ret < 0))
 			call->client.state = QRPC_WAITER_IDLE;
 	}
+	/*
+	 * Decided under the lock: once it is dropped, a queued call we hold
+	 * no reference on may be taken, answered and freed at any moment.
+	 */
+	parked = call->client.state == QRPC_WAITER_PARKED;
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
 
-	if (call->client.state == QRPC_WAITER_IDLE) {
+	if (!parked) {
 		/* Refused, dropped, or a one-way call now queued. */
 		bool queued = ret == QRPC_SUBMIT_QUEUED;
 
 		if (ret == QRPC_SUBMIT_DROPPED)
 			ret = 0;
 		if (parks) {
-			qrpc_call_put(call);	/* the parked CALL's */
+			/* The parked CALL's reference keeps the call till here. */
 			ret = qrpc_complete_now(&call->client, cmd, issue_flags,
 						ret);
+			qrpc_call_put(call);
 		}
 		if (!queued)
 			qrpc_call_put(call);	/* the engine's */

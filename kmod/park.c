@@ -32,6 +32,7 @@
 /* The part of a uring_cmd's pdu qrpc uses. */
 struct qrpc_pdu {
 	struct qrpc_waiter	*waiter;
+	int			res;	/* for a completion in task work */
 };
 
 static struct qrpc_pdu *qrpc_cmd_pdu(struct io_uring_cmd *cmd)
@@ -115,6 +116,48 @@ void qrpc_waiter_finish(struct qrpc_waiter *w, int res,
 	list_add_tail(&w->post_node, to_post);
 }
 
+#ifdef QRPC_HAVE_URING_CMD_CANCELABLE
+/*
+ * Task work in the command's own task: complete it there, with that
+ * context's flags, then drop what the parked command held.  Until
+ * io_uring_cmd_done() has taken it off the cancelable list, a
+ * ->uring_cmd(IO_URING_F_CANCEL) may still look at the waiter, which is
+ * why the reference goes only now.
+ */
+static void qrpc_uring_complete_tw(struct io_uring_cmd *cmd,
+				   unsigned int issue_flags)
+{
+	struct qrpc_pdu *pdu = qrpc_cmd_pdu(cmd);
+	struct qrpc_waiter *w = pdu->waiter;
+
+	io_uring_cmd_done(cmd, pdu->res, 0, issue_flags);
+	w->release(w);
+}
+#endif
+
+/*
+ * Complete parked uring_cmd @cmd of @w with @res from outside its issue.
+ *
+ * On kernels with cancelable uring_cmds, io_uring_cmd_done() from another
+ * context takes the target ring's lock, while the caller usually holds
+ * its own (it is submitting): two processes completing each other's
+ * commands would deadlock.  There the completion goes through the
+ * issuer's task work, as ublk's does.  Older kernels (6.1) post the
+ * completion directly under a spinlock: the fastest path, with no task
+ * switch before the peer can see it.
+ */
+static void qrpc_uring_complete(struct qrpc_waiter *w,
+				struct io_uring_cmd *cmd, int res)
+{
+#ifdef QRPC_HAVE_URING_CMD_CANCELABLE
+	qrpc_cmd_pdu(cmd)->res = res;
+	io_uring_cmd_complete_in_task(cmd, qrpc_uring_complete_tw);
+#else
+	io_uring_cmd_done(cmd, res, 0, IO_URING_F_UNLOCKED);
+	w->release(w);
+#endif
+}
+
 /* Complete every waiter on @to_post.  Called without any qrpc lock. */
 void qrpc_waiters_post(struct list_head *to_post)
 {
@@ -130,10 +173,13 @@ void qrpc_waiters_post(struct list_head *to_post)
 			continue;
 		}
 		qrpc_waiter_unprepare(w);
-		/* From outside the command's issue: io_uring takes its locks. */
+		/*
+		 * The waiter may be parked again (a tag re-armed) before the
+		 * completion is delivered: nothing of it but ->release is
+		 * used from here on.
+		 */
 		w->cmd = NULL;
-		io_uring_cmd_done(cmd, res, 0, IO_URING_F_UNLOCKED);
-		w->release(w);
+		qrpc_uring_complete(w, cmd, res);
 	}
 }
 
