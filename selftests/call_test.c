@@ -757,6 +757,80 @@ TEST_F(eng, server_killed_mid_call)
 	close(pipefd[1]);
 }
 
+/*
+ * A [message] outlives its sender: after the process that sent it has
+ * exited, a server still receives it with its bytes intact.
+ */
+TEST_F(eng, message_survives_sender_exit)
+{
+	struct qrpc_map_conn m;
+	unsigned char *req;
+	unsigned int conn_id;
+	int pipefd[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct t_client c;
+
+		if (t_client_start(&c, self->name, 4, 4096))
+			_exit(1);
+		t_slot_fill(&c, 2, QRPC_KIND_MESSAGE, 1, 200, 0x3c);
+		if (t_io(c.fd, QRPC_IOC_CALL, c.handle, 2, 0, 0))
+			_exit(2);
+		if (write(pipefd[1], &c.conn_id, sizeof(c.conn_id)) !=
+		    sizeof(c.conn_id))
+			_exit(3);
+		_exit(0);
+	}
+	ASSERT_EQ(sizeof(conn_id), read(pipefd[0], &conn_id, sizeof(conn_id)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	usleep(200000);		/* let its files go */
+
+	ASSERT_EQ(0, fetch(self, 0));
+	EXPECT_EQ(conn_id, self->srv.desc[0].conn_id);
+	EXPECT_EQ(QRPC_DESC_F_ORPHAN, self->srv.desc[0].flags);
+	memset(&m, 0, sizeof(m));
+	m.server = self->srv.handle;
+	m.conn_id = conn_id;
+	ASSERT_EQ(0, t_ioctl(self->srv.fd, QRPC_IOC_MAP_CONN, &m));
+	req = mmap(NULL, m.request_size, PROT_READ, MAP_SHARED, self->srv.fd,
+		   m.request_off);
+	ASSERT_NE(MAP_FAILED, req);
+	EXPECT_EQ(0x3c, req[self->srv.desc[0].req_off]);
+	EXPECT_EQ(0x3c, req[self->srv.desc[0].req_off + 199]);
+	EXPECT_EQ(0, commit(self, 0, 0, 0));
+	munmap(req, m.request_size);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* A handle opened only to serve cannot connect, and one only to call cannot serve. */
+TEST_F(eng, access_of_handles_enforced)
+{
+	struct qrpc_connect cn;
+	unsigned int port = 0;
+	int fd = t_open_port(self->name, QRPC_ACCESS_SERVE, &port);
+
+	ASSERT_LE(0, fd);
+	memset(&cn, 0, sizeof(cn));
+	cn.port = port;
+	cn.nslots = 1;
+	cn.req_size = cn.rep_size = 4096;
+	EXPECT_EQ(-EACCES, t_ioctl(fd, QRPC_IOC_CONNECT, &cn));
+	/* A server handle is not a port handle, nor a connection. */
+	cn.port = self->srv.handle;
+	EXPECT_EQ(-EBADF, t_ioctl(self->srv.fd, QRPC_IOC_CONNECT, &cn));
+	EXPECT_EQ(-EBADF, t_io(self->srv.fd, QRPC_IOC_CALL, self->srv.handle,
+			       0, 0, 0));
+	EXPECT_EQ(-EBADF, t_io(self->cli.fd, QRPC_IOC_FETCH, self->cli.handle,
+			       0, 0, 0));
+	close(fd);
+}
+
 /* poll() says when a server has a call to fetch. */
 TEST_F(eng, poll_readiness_for_servers)
 {
