@@ -476,6 +476,24 @@ static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
 	return QRPC_SUBMIT_WAITING;
 }
 
+/*
+ * The connection @io names, with its slot index checked; the handle's
+ * reference is in *@ch for the caller to drop.
+ */
+static struct qrpc_arena *qrpc_io_conn(struct qrpc_instance *inst,
+				       const struct qrpc_io *io,
+				       struct qrpc_handle **ch)
+{
+	*ch = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_CONN);
+	if (IS_ERR(*ch))
+		return ERR_CAST(*ch);
+	if (io->index >= (*ch)->conn->arena->nslots) {
+		qrpc_handle_put(*ch);
+		return ERR_PTR(-EINVAL);
+	}
+	return (*ch)->conn->arena;
+}
+
 long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	       struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
@@ -490,14 +508,10 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 
 	if (io->arg || io->len)
 		return -EINVAL;
-	ch = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_CONN);
-	if (IS_ERR(ch))
-		return PTR_ERR(ch);
-	arena = ch->conn->arena;
+	arena = qrpc_io_conn(inst, io, &ch);
+	if (IS_ERR(arena))
+		return PTR_ERR(arena);
 	port = arena->port;
-	ret = -EINVAL;
-	if (io->index >= arena->nslots)
-		goto out;
 
 	ret = -ENOMEM;
 	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
@@ -614,15 +628,10 @@ long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io)
 
 	if (io->len || (io->arg & ~QRPC_CANCEL_F_ABORTIVE))
 		return -EINVAL;
-	ch = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_CONN);
-	if (IS_ERR(ch))
-		return PTR_ERR(ch);
-	arena = ch->conn->arena;
+	arena = qrpc_io_conn(inst, io, &ch);
+	if (IS_ERR(arena))
+		return PTR_ERR(arena);
 	port = arena->port;
-	if (io->index >= arena->nslots) {
-		ret = -EINVAL;
-		goto out;
-	}
 
 	spin_lock(&port->lock);
 	call = arena->active[io->index];
@@ -645,7 +654,6 @@ long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io)
 	qrpc_waiters_post(&to_post);
 	if (drop)
 		qrpc_call_put(call);		/* the engine's */
-out:
 	qrpc_handle_put(ch);
 	return ret;
 }

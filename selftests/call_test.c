@@ -139,20 +139,6 @@ static void *ioctl_caller(void *arg)
 	return NULL;
 }
 
-static void submit_uring(struct io_uring *ring, int fd, unsigned int op,
-			 unsigned int handle, unsigned int index,
-			 unsigned int arg, unsigned int len)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct qrpc_io io = { handle, index, arg, len };
-
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = index;
-	io_uring_submit(ring);
-}
-
 /*
  * A parked FETCH gets a new call handed over directly; the client here
  * blocks in ioctl() and the server answers with COMMIT_AND_FETCH.
@@ -164,7 +150,7 @@ TEST_F(eng, parked_fetch_gets_call_ioctl_client)
 	pthread_t th;
 
 	ASSERT_EQ(0, io_uring_queue_init(8, &sring, 0));
-	submit_uring(&sring, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
+	t_submit_io(&sring, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
 		     2, 0, 0);
 	EXPECT_EQ(-ETIME, t_wait_cqe(&sring, 50, NULL));
 
@@ -174,7 +160,7 @@ TEST_F(eng, parked_fetch_gets_call_ioctl_client)
 	EXPECT_EQ(1, self->srv.desc[2].slot);
 
 	/* Answer and park again in one command. */
-	submit_uring(&sring, self->srv.fd, QRPC_IOC_COMMIT_AND_FETCH,
+	t_submit_io(&sring, self->srv.fd, QRPC_IOC_COMMIT_AND_FETCH,
 		     self->srv.handle, 2, 0, 3);
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	EXPECT_EQ(3, ic.ret);
@@ -214,25 +200,6 @@ TEST_F(eng, server_fault_reaches_caller)
 	EXPECT_EQ(1818, self->cli.results[4].fault);
 }
 
-static int port_info(int fd, const char *name, struct qrpc_port_info *out)
-{
-	struct qrpc_port_info infos[64];
-	struct qrpc_port_list l;
-	unsigned int i;
-
-	memset(&l, 0, sizeof(l));
-	l.addr = (unsigned long)infos;
-	l.count = 64;
-	if (t_ioctl(fd, QRPC_IOC_PORT_LIST, &l))
-		return -1;
-	for (i = 0; i < l.count; i++)
-		if (!strcmp(infos[i].name, name)) {
-			*out = infos[i];
-			return 0;
-		}
-	return -1;
-}
-
 /* Strict priority, FIFO within a level, nothing lost. */
 TEST_F(eng, messages_by_priority_then_arrival)
 {
@@ -267,7 +234,7 @@ TEST_F(eng, messages_by_priority_then_arrival)
 			  QRPC_RELEASE_REASON(t_release_next(&self->cli)));
 	}
 	/* Drained: nothing is left queued. */
-	ASSERT_EQ(0, port_info(self->owner, self->name, &info));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &info));
 	EXPECT_EQ(0, info.queued_bytes);
 	EXPECT_EQ(16, info.enqueued);
 	EXPECT_EQ(16, info.delivered);
@@ -286,7 +253,7 @@ TEST_F(eng, maybe_without_server_dropped_and_counted)
 	e = t_release_next(&self->cli);
 	EXPECT_EQ(2, QRPC_RELEASE_SLOT(e));
 	EXPECT_EQ(QRPC_RELEASE_DROPPED, QRPC_RELEASE_REASON(e));
-	ASSERT_EQ(0, port_info(self->owner, self->name, &info));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &info));
 	EXPECT_EQ(1, info.dropped);
 	EXPECT_EQ(1, info.servers);
 	EXPECT_EQ(1, info.connections);
@@ -309,12 +276,12 @@ TEST_F(eng, message_waits_for_registration)
 	t_slot_fill(&self->cli, 5, QRPC_KIND_MESSAGE, 2, 16, 9);
 	ASSERT_EQ(0, t_io(self->cli.fd, QRPC_IOC_CALL, self->cli.handle, 5,
 			  0, 0));
-	ASSERT_EQ(0, port_info(self->owner, self->name, &info));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &info));
 	EXPECT_EQ(1, info.depth[2]);
 	EXPECT_EQ(16, info.queued_bytes);
 
 	ASSERT_EQ(0, io_uring_queue_init(4, &sring, 0));
-	submit_uring(&sring, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
+	t_submit_io(&sring, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
 		     0, 0, 0);
 	EXPECT_EQ(-ETIME, t_wait_cqe(&sring, 50, NULL));
 	ASSERT_EQ(0, t_server_register(&self->srv, &t_iface, 1));
@@ -332,7 +299,7 @@ static int park_fetch(FIXTURE_DATA(eng) *self, struct io_uring *r,
 	int ret = io_uring_queue_init(4, r, 0);
 
 	if (!ret)
-		submit_uring(r, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
+		t_submit_io(r, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
 			     tag, 0, 0);
 	return ret;
 }
@@ -497,7 +464,7 @@ TEST_F(eng, hostile_slots_rejected)
 	EXPECT_EQ(-EBADF, t_io(fd, QRPC_IOC_CALL, h + 1000, 0, 0, 0));
 	/* A port handle is not a connection. */
 	EXPECT_EQ(-EBADF, t_io(self->owner, QRPC_IOC_CALL, 1, 0, 0, 0));
-	ASSERT_EQ(0, port_info(self->owner, self->name, &info));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &info));
 	EXPECT_EQ(0, info.enqueued);
 #undef BAD
 }
@@ -651,7 +618,7 @@ TEST_F(eng, exit_with_parked_commands)
 		t_slot_fill(&c, 1, QRPC_KIND_CALL, 3, 1, 0);
 		if (t_call_submit(&c, 1))
 			_exit(3);
-		submit_uring(&r, s.fd, QRPC_IOC_FETCH, s.handle, 0, 0, 0);
+		t_submit_io(&r, s.fd, QRPC_IOC_FETCH, s.handle, 0, 0, 0);
 		_exit(0);
 	}
 	for (i = 0; i < 200; i++) {
@@ -671,7 +638,7 @@ TEST_F(eng, exit_with_parked_commands)
 		 * nobody serves) stays queued for a future server.
 		 */
 		for (i = 0; i < 200; i++) {
-			ASSERT_EQ(0, port_info(self->owner, self->name, &info));
+			ASSERT_EQ(0, t_port_info(self->owner, self->name, &info));
 			if (info.connections == 1 && info.servers == 1)
 				break;
 			usleep(50000);

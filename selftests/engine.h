@@ -214,19 +214,31 @@ static inline void t_slot_fill(struct t_client *c, unsigned int slot,
 	}
 }
 
-/* Submit CALL on @slot through io_uring, tagged with user_data @slot. */
-static inline int t_call_submit(struct t_client *c, unsigned int slot)
+/*
+ * Submit data-path command @op on @ring with its struct qrpc_io inline,
+ * tagged with user_data @index; 0 or -errno.
+ */
+static inline int t_submit_io(struct io_uring *ring, int fd, unsigned int op,
+			      unsigned int handle, unsigned int index,
+			      unsigned int arg, unsigned int len)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&c->uring);
-	struct qrpc_io io = { c->handle, slot, 0, 0 };
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct qrpc_io io = { handle, index, arg, len };
 
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, c->fd, NULL, 0, 0);
-	sqe->cmd_op = QRPC_IOC_CALL;
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = op;
 	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = slot;
-	return io_uring_submit(&c->uring) == 1 ? 0 : -EIO;
+	sqe->user_data = index;
+	return io_uring_submit(ring) == 1 ? 0 : -EIO;
+}
+
+/* Submit CALL on @slot through io_uring, tagged with user_data @slot. */
+static inline int t_call_submit(struct t_client *c, unsigned int slot)
+{
+	return t_submit_io(&c->uring, c->fd, QRPC_IOC_CALL, c->handle, slot,
+			   0, 0);
 }
 
 /*

@@ -135,4 +135,52 @@ static inline int t_close_handle(int fd, unsigned int handle)
 	return t_ioctl(fd, QRPC_IOC_CLOSE, &h);
 }
 
+/* Port @name's entry in QRPC_IOC_PORT_LIST; 0, or -1 if not listed. */
+static inline int t_port_info(int fd, const char *name,
+			      struct qrpc_port_info *out)
+{
+	struct qrpc_port_info infos[64];
+	struct qrpc_port_list l;
+	unsigned int i;
+
+	memset(&l, 0, sizeof(l));
+	l.addr = (unsigned long)infos;
+	l.count = 64;
+	if (t_ioctl(fd, QRPC_IOC_PORT_LIST, &l))
+		return -1;
+	for (i = 0; i < l.count; i++) {
+		if (!strcmp(infos[i].name, name)) {
+			*out = infos[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Set module parameter @name to @value; its old value goes to @old (if
+ * not NULL, @len bytes).  0 or -errno.
+ */
+static inline int t_set_param(const char *name, const char *value,
+			      char *old, size_t len)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/qrpc/parameters/%s", name);
+	if (old) {
+		ret = t_read_line(path, old, len);
+		if (ret)
+			return ret;
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%s\n", value) < 0 ? -EIO : 0;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
 #endif /* QRPC_SELFTEST_HELPERS_H */

@@ -54,25 +54,6 @@ FIXTURE_TEARDOWN(life)
 	close(self->owner);
 }
 
-static int info(FIXTURE_DATA(life) *self, struct qrpc_port_info *out)
-{
-	struct qrpc_port_info infos[64];
-	struct qrpc_port_list l;
-	unsigned int i;
-
-	memset(&l, 0, sizeof(l));
-	l.addr = (unsigned long)infos;
-	l.count = 64;
-	if (t_ioctl(self->owner, QRPC_IOC_PORT_LIST, &l))
-		return -1;
-	for (i = 0; i < l.count; i++)
-		if (!strcmp(infos[i].name, self->name)) {
-			*out = infos[i];
-			return 0;
-		}
-	return -1;
-}
-
 static int call_ioctl(FIXTURE_DATA(life) *self, unsigned int slot)
 {
 	return t_io(self->cli.fd, QRPC_IOC_CALL, self->cli.handle, slot, 0, 0);
@@ -105,7 +86,7 @@ TEST_F(life, plain_call_times_out_while_queued)
 	EXPECT_EQ(-ETIMEDOUT, self->cli.results[1].status);
 	e = t_release_next(&self->cli);
 	EXPECT_EQ(1, QRPC_RELEASE_SLOT(e));
-	ASSERT_EQ(0, info(self, &pi));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
 	EXPECT_EQ(1, pi.failed);
 	EXPECT_EQ(0, pi.depth[3]);
 }
@@ -166,7 +147,7 @@ TEST_F(life, message_expires)
 	EXPECT_EQ(3, QRPC_RELEASE_SLOT(e));
 	EXPECT_EQ(QRPC_RELEASE_EXPIRED, QRPC_RELEASE_REASON(e));
 	EXPECT_EQ(-ETIMEDOUT, self->cli.results[3].status);
-	ASSERT_EQ(0, info(self, &pi));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
 	EXPECT_EQ(1, pi.expired);
 	EXPECT_EQ(0, pi.deadlettered);
 	EXPECT_EQ(0, pi.depth[3]);
@@ -240,7 +221,7 @@ TEST_F(life, dead_letter_queue)
 		ASSERT_EQ(0, call_ioctl(self, i));
 	}
 	for (i = 0; i < 300; i++) {
-		ASSERT_EQ(0, info(self, &pi));
+		ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
 		if (pi.dlq_depth == 2)
 			break;
 		usleep(10000);
@@ -292,7 +273,7 @@ TEST_F(life, dead_letter_queue)
 	EXPECT_EQ(1, QRPC_RELEASE_SLOT(r));
 	EXPECT_EQ(QRPC_RELEASE_DEADLETTER, QRPC_RELEASE_REASON(r));
 	EXPECT_EQ(-ENOENT, dlq_op(self, QRPC_IOC_DLQ_PURGE, 0));
-	ASSERT_EQ(0, info(self, &pi));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
 	EXPECT_EQ(0, pi.dlq_depth);
 }
 
@@ -347,7 +328,7 @@ TEST_F(life, full_queue_is_an_error_the_sender_sees)
 	EXPECT_EQ(0, call_ioctl(self, 4));
 	e = t_release_next(&self->cli);
 	EXPECT_EQ(QRPC_RELEASE_DROPPED, QRPC_RELEASE_REASON(e));
-	ASSERT_EQ(0, info(self, &pi));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
 	EXPECT_EQ(4, pi.depth[3]);
 	EXPECT_EQ(1, pi.dropped);
 	EXPECT_EQ(4, pi.enqueued);
@@ -378,7 +359,7 @@ TEST_F(life, message_waits_for_room)
 			  0, 0));
 	EXPECT_EQ(0, t_wait_cqe(&self->cli.uring, 5000, &ud));
 	EXPECT_EQ(5, ud);
-	ASSERT_EQ(0, info(self, &pi));
+	ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
 	EXPECT_EQ(4, pi.depth[3]);
 
 	/* Nobody makes room this time. */
@@ -393,19 +374,13 @@ TEST_F(life, message_waits_for_room)
 /* A user's queued bytes are bounded: -EDQUOT, or a dropped [maybe]. */
 TEST_F(life, per_user_queued_bytes_quota)
 {
-	const char *param =
-		"/sys/module/qrpc/parameters/max_queued_bytes_per_user";
 	char old[32];
 	long e;
-	FILE *f;
 
 	if (getuid() != 0)
 		SKIP(return, "needs root to change the module parameter");
-	ASSERT_EQ(0, t_read_line(param, old, sizeof(old)));
-	f = fopen(param, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "64\n");
-	fclose(f);
+	ASSERT_EQ(0, t_set_param("max_queued_bytes_per_user", "64", old,
+				 sizeof(old)));
 
 	t_slot_fill(&self->cli, 0, QRPC_KIND_MESSAGE, 3, 40, 0);
 	EXPECT_EQ(0, call_ioctl(self, 0));
@@ -422,10 +397,7 @@ TEST_F(life, per_user_queued_bytes_quota)
 	t_slot_fill(&self->cli, 1, QRPC_KIND_MESSAGE, 3, 40, 0);
 	EXPECT_EQ(0, call_ioctl(self, 1));
 
-	f = fopen(param, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "%s\n", old);
-	fclose(f);
+	ASSERT_EQ(0, t_set_param("max_queued_bytes_per_user", old, NULL, 0));
 }
 
 FIXTURE(many) {

@@ -277,26 +277,6 @@ TEST_F(port, cap_ipc_owner_overrides_mode)
 	EXPECT_LT(0, t_port_open(self->fd, self->name, ALL_ACCESS));
 }
 
-static int list_find(int fd, const char *name, struct qrpc_port_info *out)
-{
-	struct qrpc_port_info infos[64];
-	struct qrpc_port_list l;
-	unsigned int i;
-
-	memset(&l, 0, sizeof(l));
-	l.addr = (unsigned long)infos;
-	l.count = 64;
-	if (t_ioctl(fd, QRPC_IOC_PORT_LIST, &l))
-		return -1;
-	for (i = 0; i < l.count; i++) {
-		if (!strcmp(infos[i].name, name)) {
-			*out = infos[i];
-			return 0;
-		}
-	}
-	return -1;
-}
-
 TEST_F(port, mode_masked_by_umask)
 {
 	struct qrpc_port_info info;
@@ -304,7 +284,7 @@ TEST_F(port, mode_masked_by_umask)
 
 	ASSERT_LT(0, t_port_create(self->fd, self->name, 0666, 0));
 	umask(old);
-	ASSERT_EQ(0, list_find(self->fd, self->name, &info));
+	ASSERT_EQ(0, t_port_info(self->fd, self->name, &info));
 	EXPECT_EQ(0640, info.mode);
 	EXPECT_EQ(getuid(), info.uid);
 	EXPECT_EQ(getgid(), info.gid);
@@ -493,24 +473,15 @@ static int create_many(void *arg)
 /* A user may own only max_ports_per_user ports; then -ENOSPC. */
 TEST(per_user_port_quota)
 {
-	const char *param = "/sys/module/qrpc/parameters/max_ports_per_user";
 	char old[32];
-	FILE *f;
 
 	if (getuid() != 0)
 		SKIP(return, "needs root to change the module parameter");
-	ASSERT_EQ(0, t_read_line(param, old, sizeof(old)));
-	f = fopen(param, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "3\n");
-	fclose(f);
+	ASSERT_EQ(0, t_set_param("max_ports_per_user", "3", old, sizeof(old)));
 	EXPECT_EQ(3, as_nobody(create_many, NULL));
 	/* Temporary ports went with their file: the quota is free again. */
 	EXPECT_EQ(3, as_nobody(create_many, NULL));
-	f = fopen(param, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "%s\n", old);
-	fclose(f);
+	ASSERT_EQ(0, t_set_param("max_ports_per_user", old, NULL, 0));
 }
 
 TEST_HARNESS_MAIN

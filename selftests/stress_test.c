@@ -67,19 +67,6 @@ found:
 	return 0;
 }
 
-static void submit(struct io_uring *r, int fd, unsigned int op,
-		   unsigned int handle, unsigned int index, unsigned int arg,
-		   unsigned int len)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(r);
-	struct qrpc_io io = { handle, index, arg, len };
-
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = index;
-}
-
 static int server_main(const char *name, struct tally *t)
 {
 	struct t_server s;
@@ -89,8 +76,8 @@ static int server_main(const char *name, struct tally *t)
 	if (t_server_start(&s, name, 4, 1) || io_uring_queue_init(16, &r, 0))
 		return 1;
 	for (tag = 0; tag < 4; tag++)
-		submit(&r, s.fd, QRPC_IOC_FETCH, s.handle, tag, 0, 0);
-	io_uring_submit(&r);
+		if (t_submit_io(&r, s.fd, QRPC_IOC_FETCH, s.handle, tag, 0, 0))
+			return 4;
 	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
 		unsigned long long ud = 0;
 		unsigned char *req, *rep;
@@ -113,9 +100,9 @@ static int server_main(const char *name, struct tally *t)
 			memcpy(rep + d->rep_off, &v, sizeof(v));
 			len = sizeof(v);
 		}
-		submit(&r, s.fd, QRPC_IOC_COMMIT_AND_FETCH, s.handle, ud, 0,
-		       len);
-		io_uring_submit(&r);
+		if (t_submit_io(&r, s.fd, QRPC_IOC_COMMIT_AND_FETCH, s.handle,
+				ud, 0, len))
+			return 5;
 	}
 	return 0;
 }
