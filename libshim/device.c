@@ -10,6 +10,7 @@
 
 #include <liburing.h>
 
+#include "internal.h"
 #include "qrpc.h"
 
 int qrpc_open_device(const char *path)
@@ -17,6 +18,36 @@ int qrpc_open_device(const char *path)
 	int fd = open(path ? path : QRPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
+}
+
+int qrpc_port_name_check(const char *name)
+{
+	size_t i, len = strnlen(name, QRPC_NAME_MAX);
+
+	if (len == 0 || len == QRPC_NAME_MAX || name[0] == '.')
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int qrpc_port_open_fd(int fd, const char *name, unsigned int access)
+{
+	struct qrpc_port_open o;
+
+	if (qrpc_port_name_check(name))
+		return -EINVAL;
+	memset(&o, 0, sizeof(o));
+	memcpy(o.name, name, strlen(name) + 1);	/* validated: fits */
+	o.access = access;
+	if (ioctl(fd, QRPC_IOC_PORT_OPEN, &o) < 0)
+		return -errno;
+	return (int)o.handle;
 }
 
 static int query_ioctl(int fd, struct qrpc_features *out)

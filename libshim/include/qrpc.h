@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <linux/qrpc.h>
 
@@ -67,6 +68,204 @@ size_t qrpc_features_describe(uint64_t features, char *buf, size_t len);
  * Returns a static string, or NULL when @bit is not exactly one known bit.
  */
 const char *qrpc_feature_name(uint64_t bit);
+
+/*
+ * Bindings.
+ *
+ * A binding names a port and carries options, as an RPC binding handle
+ * does.  It is thread-safe: each thread that calls through it gets its own
+ * connection and io_uring ring (made on its first call), so calls from
+ * different threads share nothing.
+ */
+struct qrpc_binding;
+
+/*
+ * qrpc_binding_create() - make a binding from a string.
+ * @string: "qrpc:NAME", NAME being a port name (see QRPC_NAME_MAX)
+ * @out: the new binding
+ *
+ * Returns 0, -EINVAL for a malformed string, or -ENOMEM.  No connection is
+ * made yet: errors such as a missing port show on the first call.
+ */
+int qrpc_binding_create(const char *string, struct qrpc_binding **out);
+
+/*
+ * qrpc_binding_free() - free a binding and every connection made through
+ * it.  No call may be in progress on it.
+ */
+void qrpc_binding_free(struct qrpc_binding *b);
+
+/* Binding options (qrpc_binding_set_option()), after RpcBindingSetOption. */
+enum qrpc_option {
+	QRPC_OPT_PRIORITY = 1,		/* 0-7, default 3; higher goes first */
+	QRPC_OPT_DELIVERY,		/* enum qrpc_delivery */
+	QRPC_OPT_TIME_TO_REACH_QUEUE,	/* [message]: seconds to wait for room; 0 (default) = fail at once */
+	QRPC_OPT_TIME_TO_BE_RECEIVED,	/* [message]: seconds; 0 (default) = forever */
+	QRPC_OPT_ACKNOWLEDGE,		/* [message]: wait until queued; 0 or 1 (see below) */
+	QRPC_OPT_JOURNAL,		/* enum qrpc_journal */
+	QRPC_OPT_CALL_TIMEOUT,		/* plain calls: milliseconds; 0 (default) = none */
+};
+
+enum qrpc_delivery {
+	QRPC_DELIVERY_EXPRESS = 0,	/* kept in memory (default) */
+	QRPC_DELIVERY_RECOVERABLE = 1,	/* journalled to disk first (not yet: -EOPNOTSUPP) */
+};
+
+enum qrpc_journal {
+	QRPC_JOURNAL_NONE = 0,		/* an expired message is discarded (default) */
+	QRPC_JOURNAL_DEADLETTER = 1,	/* it goes to the port's dead-letter queue */
+};
+
+/*
+ * qrpc_binding_set_option() - set a binding option; it sticks to the
+ * binding and applies to the calls made after.
+ *
+ * Returns 0, or -EINVAL for an unknown option or a value out of range.
+ * QRPC_OPT_ACKNOWLEDGE is accepted with either value: a [message] call
+ * always returns once the module has stored the message (a local,
+ * immediate step), so its errors always reach the sender.
+ */
+int qrpc_binding_set_option(struct qrpc_binding *b, enum qrpc_option option,
+			    uint64_t value);
+
+/* qrpc_binding_inq_option() - read an option; 0 or -EINVAL. */
+int qrpc_binding_inq_option(const struct qrpc_binding *b,
+			    enum qrpc_option option, uint64_t *value);
+
+/*
+ * Calls.  The functions below copy the request into the connection's
+ * request area and the reply out of its reply area; generated stubs
+ * marshal in place instead.  Each returns 0 on success, a negative errno
+ * when the call could not be made or completed (-ENOENT: no such port,
+ * -ENOTCONN: no server serves the interface, -EAGAIN: queue full,
+ * -EDQUOT: the user's queued bytes are at their quota, -EMSGSIZE: request
+ * too large, -ETIMEDOUT, -EPIPE: the server died), or a positive RPC
+ * status: the fault code a server aborted the call with.
+ */
+
+/*
+ * qrpc_call() - make a plain call and wait for its reply.
+ * @reply: where the reply is copied, @reply_cap bytes at most
+ * @reply_len: the reply's length (may be NULL)
+ *
+ * The calling thread spins briefly on its completion ring before it
+ * sleeps, so a fast server's reply is seen without a wake-up.
+ */
+int qrpc_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+	      uint32_t opnum, const void *req, size_t req_len, void *reply,
+	      size_t reply_cap, size_t *reply_len);
+
+/*
+ * qrpc_call_maybe() - send a [maybe] call: no reply, no delivery
+ * guarantee.  Returns 0 even when it is dropped (no server listens, or
+ * the queue is full; the port counts it), or a negative errno for a call
+ * that could not be made at all (bad binding, request too large).
+ */
+int qrpc_call_maybe(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+		    uint32_t opnum, const void *req, size_t req_len);
+
+/*
+ * qrpc_call_message() - send a [message] call: stored until a server that
+ * registered @iface takes it, even if none runs now.  Returns once it is
+ * stored: 0, or a negative errno (-EAGAIN: queue full, and no time to
+ * reach the queue set; -ETIMEDOUT: no room came within it).
+ */
+int qrpc_call_message(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+		      uint32_t opnum, const void *req, size_t req_len);
+
+/*
+ * Servers.
+ */
+struct qrpc_server;
+struct qrpc_call_ctx;
+
+/*
+ * A handler: runs on a server worker thread for each call of its opnum.
+ * It reads the request (qrpc_ctx_request()), writes the reply in place
+ * (qrpc_ctx_reply_buf()), and returns 0 to send the reply, a positive
+ * fault code to abort the call with it, or QRPC_PENDING to finish the call
+ * later, from any thread, with qrpc_ctx_complete().
+ */
+typedef int (*qrpc_handler_fn)(struct qrpc_call_ctx *ctx, void *arg);
+
+#define QRPC_PENDING	(-1)
+
+/* An interface a server serves: its id and its operations by opnum. */
+struct qrpc_dispatch {
+	struct qrpc_if_id	iface;
+	unsigned int		nops;
+	const qrpc_handler_fn	*ops;	/* ops[opnum]; NULL = no such op */
+	void			*arg;	/* passed to every handler */
+};
+
+/* qrpc_server_create() flags. */
+#define QRPC_SERVER_TEMPORARY	(1U << 0)	/* the port goes with the server */
+
+/*
+ * qrpc_server_create() - open port @name as a server, creating it (with
+ * @mode) if it does not exist.
+ *
+ * Returns 0, or -EACCES (no permission to serve it), -EINVAL (bad name,
+ * mode or flags), -ENOENT (the module is not loaded), -ENOMEM.
+ */
+int qrpc_server_create(const char *name, unsigned int mode,
+		       unsigned int flags, struct qrpc_server **out);
+
+/*
+ * qrpc_server_register() - serve an interface.  Calls for it are dispatched
+ * once qrpc_server_listen() runs; [message]s that waited for it are
+ * delivered then.  Register before listening.  Returns 0, -EINVAL, -EEXIST
+ * or -ENOSPC.
+ */
+int qrpc_server_register(struct qrpc_server *srv,
+			 const struct qrpc_dispatch *dispatch);
+
+/*
+ * qrpc_server_listen() - start @nthreads worker threads, each with its own
+ * ring of parked FETCH commands, and return.  Returns 0, -EBUSY if
+ * already listening, -EINVAL, or the error of attaching a worker.
+ */
+int qrpc_server_listen(struct qrpc_server *srv, unsigned int nthreads);
+
+/*
+ * qrpc_server_stop() - stop listening: the workers finish the calls they
+ * run and exit; calls still queued wait for the next server.  Returns 0.
+ */
+int qrpc_server_stop(struct qrpc_server *srv);
+
+/* qrpc_server_free() - stop if needed and free the server. */
+void qrpc_server_free(struct qrpc_server *srv);
+
+/* The request of the call, in place (read-only, untrusted bytes). */
+const void *qrpc_ctx_request(const struct qrpc_call_ctx *ctx, size_t *len);
+
+/* Where the reply goes, in place, and how much room there is. */
+void *qrpc_ctx_reply_buf(struct qrpc_call_ctx *ctx, size_t *cap);
+
+/* Set the reply's length (0 by default); -EINVAL if beyond the room. */
+int qrpc_ctx_set_reply_len(struct qrpc_call_ctx *ctx, size_t len);
+
+/* The operation, its interface, and the kind (QRPC_KIND_*) of the call. */
+uint32_t qrpc_ctx_opnum(const struct qrpc_call_ctx *ctx);
+int qrpc_ctx_kind(const struct qrpc_call_ctx *ctx);
+
+/* The caller's pid, uid and gid, stamped by the kernel. */
+void qrpc_ctx_caller(const struct qrpc_call_ctx *ctx, pid_t *pid, uid_t *uid,
+		     gid_t *gid);
+
+/*
+ * qrpc_ctx_test_cancel() - whether the caller has cancelled the call
+ * (RpcServerTestCancel): 1 if cancelled, 0 if not.
+ */
+int qrpc_ctx_test_cancel(const struct qrpc_call_ctx *ctx);
+
+/*
+ * qrpc_ctx_complete() - finish a call whose handler returned QRPC_PENDING,
+ * from any thread: @fault 0 sends the reply (its length set with
+ * qrpc_ctx_set_reply_len()), a positive @fault aborts the call with it.
+ * @ctx is freed.  Returns 0, or the module's error.
+ */
+int qrpc_ctx_complete(struct qrpc_call_ctx *ctx, uint32_t fault);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Bindings, and the calls made through them.
+ *
+ * Each thread that calls through a binding gets its own channel: an open
+ * of the device, a connection to the port with its arena mapped, and an
+ * io_uring ring.  Channels are found through a per-thread list, so the
+ * call path takes no lock and shares no cache line with other threads.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <liburing.h>
+
+#include "internal.h"
+#include "qrpc.h"
+
+#define CHANNEL_SLOTS		64
+#define CHANNEL_AREA		(1U << 20)	/* request and reply areas */
+/* Busy-polls of the completion ring before sleeping in io_uring_enter. */
+#define SPIN_POLLS		2000
+
+struct qrpc_channel {
+	struct qrpc_channel	*next_in_thread;
+	struct qrpc_channel	*next_in_binding;
+	struct qrpc_binding	*binding;
+	pthread_t		owner;
+	int			fd;
+	unsigned int		conn;		/* connection handle */
+	struct qrpc_slot	*slots;
+	unsigned char		*req;		/* the request area */
+	size_t			slots_size;
+	size_t			req_size;
+	struct qrpc_slot_result	*results;
+	struct qrpc_release_ring *ring;
+	size_t			results_size;
+	unsigned char		*reply;
+	size_t			reply_size;
+	unsigned int		release_head;
+	unsigned int		nfree;
+	unsigned int		free[CHANNEL_SLOTS];
+	struct io_uring		uring;
+};
+
+struct qrpc_binding {
+	char			port[QRPC_NAME_MAX];
+	pthread_mutex_t		lock;		/* options, channel list */
+	uint64_t		options[QRPC_OPT_CALL_TIMEOUT + 1];
+	struct qrpc_channel	*channels;
+};
+
+static __thread struct qrpc_channel *thread_channels;
+
+int qrpc_binding_create(const char *string, struct qrpc_binding **out)
+{
+	struct qrpc_binding *b;
+	const char *name;
+
+	if (!string || strncmp(string, "qrpc:", 5) != 0)
+		return -EINVAL;
+	name = string + 5;
+	if (qrpc_port_name_check(name))
+		return -EINVAL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	memcpy(b->port, name, strlen(name) + 1);	/* validated: fits */
+	pthread_mutex_init(&b->lock, NULL);
+	b->options[QRPC_OPT_PRIORITY] = QRPC_PRIORITY_DEFAULT;
+	*out = b;
+	return 0;
+}
+
+static void channel_free(struct qrpc_channel *ch)
+{
+	io_uring_queue_exit(&ch->uring);
+	if (ch->slots)
+		munmap(ch->slots, ch->slots_size);
+	if (ch->results)
+		munmap(ch->results, ch->results_size);
+	if (ch->reply)
+		munmap(ch->reply, ch->reply_size);
+	close(ch->fd);
+	free(ch);
+}
+
+void qrpc_binding_free(struct qrpc_binding *b)
+{
+	struct qrpc_channel *ch, **pp;
+
+	if (!b)
+		return;
+	/* Forget this thread's references; other threads' go stale. */
+	for (pp = &thread_channels; *pp;) {
+		if ((*pp)->binding == b)
+			*pp = (*pp)->next_in_thread;
+		else
+			pp = &(*pp)->next_in_thread;
+	}
+	while ((ch = b->channels)) {
+		b->channels = ch->next_in_binding;
+		channel_free(ch);
+	}
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
+static int option_check(enum qrpc_option option, uint64_t value)
+{
+	switch (option) {
+	case QRPC_OPT_PRIORITY:
+		return value <= QRPC_PRIORITY_MAX ? 0 : -EINVAL;
+	case QRPC_OPT_DELIVERY:
+		return value <= QRPC_DELIVERY_RECOVERABLE ? 0 : -EINVAL;
+	case QRPC_OPT_TIME_TO_REACH_QUEUE:
+		/* The module counts it in milliseconds in 32 bits. */
+		return value <= UINT32_MAX / 1000 ? 0 : -EINVAL;
+	case QRPC_OPT_TIME_TO_BE_RECEIVED:
+	case QRPC_OPT_CALL_TIMEOUT:
+		return value <= UINT32_MAX ? 0 : -EINVAL;
+	case QRPC_OPT_ACKNOWLEDGE:
+		return value <= 1 ? 0 : -EINVAL;
+	case QRPC_OPT_JOURNAL:
+		return value <= QRPC_JOURNAL_DEADLETTER ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+int qrpc_binding_set_option(struct qrpc_binding *b, enum qrpc_option option,
+			    uint64_t value)
+{
+	int ret = option_check(option, value);
+
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&b->lock);
+	b->options[option] = value;
+	pthread_mutex_unlock(&b->lock);
+	return 0;
+}
+
+int qrpc_binding_inq_option(const struct qrpc_binding *b,
+			    enum qrpc_option option, uint64_t *value)
+{
+	if (option < QRPC_OPT_PRIORITY || option > QRPC_OPT_CALL_TIMEOUT)
+		return -EINVAL;
+	*value = __atomic_load_n(&b->options[option], __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int channel_map(struct qrpc_channel *ch, const struct qrpc_connect *cn)
+{
+	void *p;
+
+	p = mmap(NULL, cn->slots_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 ch->fd, (off_t)cn->slots_off);
+	if (p == MAP_FAILED)
+		return -errno;
+	ch->slots = p;
+	ch->slots_size = cn->slots_size;
+	ch->req = (unsigned char *)p + cn->req_base;
+	ch->req_size = cn->req_size;
+	p = mmap(NULL, cn->results_size, PROT_READ, MAP_SHARED, ch->fd,
+		 (off_t)cn->results_off);
+	if (p == MAP_FAILED)
+		return -errno;
+	ch->results = p;
+	ch->results_size = cn->results_size;
+	ch->ring = (struct qrpc_release_ring *)(ch->results + CHANNEL_SLOTS);
+	p = mmap(NULL, cn->reply_size, PROT_READ, MAP_SHARED, ch->fd,
+		 (off_t)cn->reply_off);
+	if (p == MAP_FAILED)
+		return -errno;
+	ch->reply = p;
+	ch->reply_size = cn->reply_size;
+	return 0;
+}
+
+static int channel_open(struct qrpc_binding *b, struct qrpc_channel **out)
+{
+	struct qrpc_channel *ch = calloc(1, sizeof(*ch));
+	struct qrpc_connect cn;
+	int port, ret;
+	unsigned int i;
+
+	if (!ch)
+		return -ENOMEM;
+	ret = io_uring_queue_init(2 * CHANNEL_SLOTS, &ch->uring, 0);
+	if (ret < 0) {
+		free(ch);
+		return ret;
+	}
+	ch->fd = qrpc_open_device(NULL);
+	if (ch->fd < 0) {
+		ret = ch->fd;
+		io_uring_queue_exit(&ch->uring);
+		free(ch);
+		return ret;
+	}
+	port = qrpc_port_open_fd(ch->fd, b->port, QRPC_ACCESS_CALL);
+	ret = port;
+	if (port < 0)
+		goto fail;
+	memset(&cn, 0, sizeof(cn));
+	cn.port = port;
+	cn.nslots = CHANNEL_SLOTS;
+	cn.req_size = CHANNEL_AREA;
+	cn.rep_size = CHANNEL_AREA;
+	ret = ioctl(ch->fd, QRPC_IOC_CONNECT, &cn) < 0 ? -errno : 0;
+	if (ret)
+		goto fail;
+	ch->conn = cn.handle;
+	ret = channel_map(ch, &cn);
+	if (ret)
+		goto fail;
+	for (i = 0; i < CHANNEL_SLOTS; i++)
+		ch->free[ch->nfree++] = CHANNEL_SLOTS - 1 - i;
+	ch->binding = b;
+	ch->owner = pthread_self();
+
+	pthread_mutex_lock(&b->lock);
+	ch->next_in_binding = b->channels;
+	b->channels = ch;
+	pthread_mutex_unlock(&b->lock);
+	ch->next_in_thread = thread_channels;
+	thread_channels = ch;
+	*out = ch;
+	return 0;
+fail:
+	channel_free(ch);
+	return ret;
+}
+
+/* This thread's channel for @b, made on first use. */
+static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out)
+{
+	struct qrpc_channel *ch;
+
+	for (ch = thread_channels; ch; ch = ch->next_in_thread) {
+		if (ch->binding == b) {
+			*out = ch;
+			return 0;
+		}
+	}
+	return channel_open(b, out);
+}
+
+/* Take back the slots the module has released. */
+static void channel_reap_releases(struct qrpc_channel *ch)
+{
+	unsigned int tail = __atomic_load_n(&ch->ring->tail, __ATOMIC_ACQUIRE);
+
+	while (ch->release_head != tail) {
+		uint32_t e = ch->ring->entries[ch->release_head &
+					       (CHANNEL_SLOTS - 1)];
+
+		ch->release_head++;
+		if (QRPC_RELEASE_SLOT(e) < CHANNEL_SLOTS &&
+		    ch->nfree < CHANNEL_SLOTS)
+			ch->free[ch->nfree++] = QRPC_RELEASE_SLOT(e);
+	}
+}
+
+static int channel_slot(struct qrpc_channel *ch)
+{
+	if (!ch->nfree)
+		channel_reap_releases(ch);
+	return ch->nfree ? (int)ch->free[--ch->nfree] : -EBUSY;
+}
+
+/*
+ * Fill slot @slot for a call of @kind and copy the request in.  Each slot
+ * owns an equal share of the request and reply areas.
+ */
+static int channel_fill(struct qrpc_channel *ch, unsigned int slot,
+			unsigned int kind, const struct qrpc_if_id *iface,
+			uint32_t opnum, const void *req, size_t req_len,
+			size_t reply_cap)
+{
+	struct qrpc_binding *b = ch->binding;
+	size_t share = ch->req_size / CHANNEL_SLOTS;
+	struct qrpc_slot s;
+
+	if (req_len > share || reply_cap > ch->reply_size / CHANNEL_SLOTS)
+		return -EMSGSIZE;
+	memset(&s, 0, sizeof(s));
+	s.kind = kind;
+	s.priority = __atomic_load_n(&b->options[QRPC_OPT_PRIORITY],
+				     __ATOMIC_RELAXED);
+	s.opnum = opnum;
+	s.iface = *iface;
+	s.req_off = slot * share;
+	s.req_len = req_len;
+	if (kind == QRPC_KIND_CALL) {
+		s.rep_off = slot * (ch->reply_size / CHANNEL_SLOTS);
+		s.rep_cap = reply_cap;
+		s.timeout_ms = b->options[QRPC_OPT_CALL_TIMEOUT];
+	} else if (kind == QRPC_KIND_MESSAGE) {
+		s.ttrq_ms = b->options[QRPC_OPT_TIME_TO_REACH_QUEUE] * 1000;
+		s.ttbr_s = b->options[QRPC_OPT_TIME_TO_BE_RECEIVED];
+		if (b->options[QRPC_OPT_JOURNAL] == QRPC_JOURNAL_DEADLETTER)
+			s.flags = QRPC_SLOT_F_DEADLETTER;
+	}
+	if (req_len)
+		memcpy(ch->req + s.req_off, req, req_len);
+	ch->slots[slot] = s;
+	return 0;
+}
+
+/*
+ * Issue CALL on @slot and wait for its completion: spin on the ring a
+ * while, then sleep.  The ring is this thread's alone, so every CQE on it
+ * is this call's.
+ */
+static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&ch->uring);
+	struct qrpc_io io = { ch->conn, slot, 0, 0 };
+	struct io_uring_cqe *cqe;
+	unsigned int spins;
+	int ret;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, ch->fd, NULL, 0, 0);
+	sqe->cmd_op = QRPC_IOC_CALL;
+	memcpy(sqe->cmd, &io, sizeof(io));
+	sqe->user_data = slot;
+	ret = io_uring_submit(&ch->uring);
+	if (ret < 0)
+		return ret;
+	for (spins = 0; spins < SPIN_POLLS; spins++) {
+		if (!io_uring_peek_cqe(&ch->uring, &cqe))
+			goto done;
+		__builtin_ia32_pause();
+	}
+	ret = io_uring_wait_cqe(&ch->uring, &cqe);
+	if (ret < 0)
+		return ret;
+done:
+	ret = cqe->res;
+	io_uring_cqe_seen(&ch->uring, cqe);
+	return ret;
+}
+
+/*
+ * Whether the module will post @slot on the release ring after a CALL of
+ * @kind that ended with @ret; if not, the slot is free at once.
+ */
+static int released_later(unsigned int kind, int ret)
+{
+	if (ret >= 0 || ret == -EREMOTEIO)
+		return 1;		/* queued or answered */
+	if (kind != QRPC_KIND_CALL)
+		return 0;		/* a one-way call refused, never queued */
+	/* A plain call that was queued, then ended another way. */
+	return ret == -ECANCELED || ret == -ETIMEDOUT || ret == -EPIPE ||
+	       ret == -EIDRM;
+}
+
+static int make_call(struct qrpc_binding *b, unsigned int kind,
+		     const struct qrpc_if_id *iface, uint32_t opnum,
+		     const void *req, size_t req_len, void *reply,
+		     size_t reply_cap, size_t *reply_len)
+{
+	struct qrpc_channel *ch;
+	int slot, ret;
+
+	if (!b || !iface || (req_len && !req) || (reply_cap && !reply))
+		return -EINVAL;
+	if (b->options[QRPC_OPT_DELIVERY] == QRPC_DELIVERY_RECOVERABLE &&
+	    kind == QRPC_KIND_MESSAGE)
+		return -EOPNOTSUPP;
+	ret = channel_get(b, &ch);
+	if (ret)
+		return ret;
+	slot = channel_slot(ch);
+	if (slot < 0)
+		return slot;
+	ret = channel_fill(ch, slot, kind, iface, opnum, req, req_len,
+			   reply_cap);
+	if (ret) {
+		ch->free[ch->nfree++] = slot;
+		return ret;
+	}
+	ret = channel_issue(ch, slot);
+	if (!released_later(kind, ret))
+		ch->free[ch->nfree++] = slot;
+	if (ret < 0 && ret != -EREMOTEIO)
+		return ret;
+	if (ret == -EREMOTEIO)
+		return (int)ch->results[slot].fault;
+	if (kind == QRPC_KIND_CALL) {
+		if ((size_t)ret > reply_cap)
+			return -EPROTO;
+		memcpy(reply, ch->reply + ch->slots[slot].rep_off, ret);
+		if (reply_len)
+			*reply_len = ret;
+	}
+	return 0;
+}
+
+int qrpc_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+	      uint32_t opnum, const void *req, size_t req_len, void *reply,
+	      size_t reply_cap, size_t *reply_len)
+{
+	return make_call(b, QRPC_KIND_CALL, iface, opnum, req, req_len, reply,
+			 reply_cap, reply_len);
+}
+
+int qrpc_call_maybe(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+		    uint32_t opnum, const void *req, size_t req_len)
+{
+	return make_call(b, QRPC_KIND_MAYBE, iface, opnum, req, req_len, NULL,
+			 0, NULL);
+}
+
+int qrpc_call_message(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+		      uint32_t opnum, const void *req, size_t req_len)
+{
+	return make_call(b, QRPC_KIND_MESSAGE, iface, opnum, req, req_len, NULL,
+			 0, NULL);
+}

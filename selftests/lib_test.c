@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libqrpc in the guest: bindings and their options, plain calls, faults,
+ * [maybe] and [message] calls, a server with several workers, handlers
+ * that finish later from another thread, and the caller's credentials.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qrpc.h"
+#include "helpers.h"
+#include "kselftest_harness.h"
+
+static const struct qrpc_if_id echo_if = {
+	.uuid = { 0xec, 0x40, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
+		  0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e },
+	.major = 1,
+};
+
+struct echo_state {
+	int maybes;
+	int messages;
+	int last_priority_order[16];
+	int nmsg;
+	pid_t last_pid;
+	struct qrpc_call_ctx *pending;
+	pthread_mutex_t lock;
+};
+
+/* op 0: echo the request back. */
+static int op_echo(struct qrpc_call_ctx *ctx, void *arg)
+{
+	size_t len, cap;
+	const void *req = qrpc_ctx_request(ctx, &len);
+	void *rep = qrpc_ctx_reply_buf(ctx, &cap);
+	struct echo_state *st = arg;
+
+	if (len > cap)
+		return 1;
+	memcpy(rep, req, len);
+	qrpc_ctx_set_reply_len(ctx, len);
+	qrpc_ctx_caller(ctx, &st->last_pid, NULL, NULL);
+	return 0;
+}
+
+/* op 1: fail with RPC_S_CALL_CANCELLED's number, as a fault. */
+static int op_fault(struct qrpc_call_ctx *ctx, void *arg)
+{
+	(void)ctx;
+	(void)arg;
+	return 1818;
+}
+
+/* op 2: count a one-way call and record its first byte. */
+static int op_count(struct qrpc_call_ctx *ctx, void *arg)
+{
+	struct echo_state *st = arg;
+	size_t len;
+	const unsigned char *req = qrpc_ctx_request(ctx, &len);
+
+	pthread_mutex_lock(&st->lock);
+	if (qrpc_ctx_kind(ctx) == QRPC_KIND_MAYBE)
+		st->maybes++;
+	else
+		st->messages++;
+	if (len && st->nmsg < 16)
+		st->last_priority_order[st->nmsg++] = req[0];
+	pthread_mutex_unlock(&st->lock);
+	return 0;
+}
+
+/* op 3: leave the call pending; another thread completes it. */
+static int op_later(struct qrpc_call_ctx *ctx, void *arg)
+{
+	struct echo_state *st = arg;
+
+	pthread_mutex_lock(&st->lock);
+	st->pending = ctx;
+	pthread_mutex_unlock(&st->lock);
+	return QRPC_PENDING;
+}
+
+static const qrpc_handler_fn echo_ops[] = {
+	op_echo, op_fault, op_count, op_later,
+};
+
+FIXTURE(lib) {
+	char name[QRPC_NAME_MAX];
+	char binding[QRPC_NAME_MAX + 8];
+	struct qrpc_server *srv;
+	struct qrpc_binding *b;
+	struct echo_state st;
+};
+
+FIXTURE_SETUP(lib)
+{
+	struct qrpc_dispatch d = {
+		.iface = echo_if, .nops = 4, .ops = echo_ops, .arg = &self->st,
+	};
+
+	memset(&self->st, 0, sizeof(self->st));
+	pthread_mutex_init(&self->st.lock, NULL);
+	t_port_name(self->name, "lib");
+	snprintf(self->binding, sizeof(self->binding), "qrpc:%s", self->name);
+	ASSERT_EQ(0, qrpc_server_create(self->name, 0666,
+					QRPC_SERVER_TEMPORARY, &self->srv));
+	ASSERT_EQ(0, qrpc_server_register(self->srv, &d));
+	ASSERT_EQ(0, qrpc_binding_create(self->binding, &self->b));
+}
+
+FIXTURE_TEARDOWN(lib)
+{
+	qrpc_binding_free(self->b);
+	qrpc_server_free(self->srv);
+}
+
+TEST_F(lib, binding_strings_and_options)
+{
+	struct qrpc_binding *b;
+	uint64_t v;
+
+	EXPECT_EQ(-EINVAL, qrpc_binding_create("ncalrpc:x", &b));
+	EXPECT_EQ(-EINVAL, qrpc_binding_create("qrpc:", &b));
+	EXPECT_EQ(-EINVAL, qrpc_binding_create("qrpc:a/b", &b));
+	EXPECT_EQ(-EINVAL, qrpc_binding_create(NULL, &b));
+
+	EXPECT_EQ(0, qrpc_binding_inq_option(self->b, QRPC_OPT_PRIORITY, &v));
+	EXPECT_EQ(3, v);
+	EXPECT_EQ(0, qrpc_binding_set_option(self->b, QRPC_OPT_PRIORITY, 7));
+	EXPECT_EQ(0, qrpc_binding_inq_option(self->b, QRPC_OPT_PRIORITY, &v));
+	EXPECT_EQ(7, v);
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_PRIORITY, 8));
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_DELIVERY, 2));
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_JOURNAL, 9));
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_ACKNOWLEDGE, 2));
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, 99, 0));
+	EXPECT_EQ(-EINVAL, qrpc_binding_inq_option(self->b, 0, &v));
+	EXPECT_EQ(0, qrpc_binding_set_option(self->b, QRPC_OPT_CALL_TIMEOUT, 5000));
+	EXPECT_EQ(0, qrpc_binding_inq_option(self->b, QRPC_OPT_CALL_TIMEOUT, &v));
+	EXPECT_EQ(5000, v);
+}
+
+TEST_F(lib, plain_calls_and_faults)
+{
+	char req[100], rep[100];
+	size_t len = 0;
+	int i;
+
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 2));
+	EXPECT_EQ(-EBUSY, qrpc_server_listen(self->srv, 2));
+	for (i = 0; i < 100; i++) {
+		memset(req, i, sizeof(req));
+		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, req, i + 1, rep,
+				       sizeof(rep), &len));
+		ASSERT_EQ(i + 1, len);
+		ASSERT_EQ(0, memcmp(req, rep, len));
+	}
+	EXPECT_EQ(getpid(), self->st.last_pid);
+	/* A fault comes back as a positive RPC status. */
+	EXPECT_EQ(1818, qrpc_call(self->b, &echo_if, 1, NULL, 0, NULL, 0, NULL));
+	/* An operation the interface lacks. */
+	EXPECT_EQ(1745, qrpc_call(self->b, &echo_if, 9, NULL, 0, NULL, 0, NULL));
+	/* A reply larger than the room is the server's problem: it faults. */
+	EXPECT_EQ(1, qrpc_call(self->b, &echo_if, 0, req, 100, rep, 10, &len));
+}
+
+TEST_F(lib, no_port_or_no_server)
+{
+	struct qrpc_binding *b;
+	struct qrpc_if_id other = echo_if;
+
+	ASSERT_EQ(0, qrpc_binding_create("qrpc:no-such-port-here", &b));
+	EXPECT_EQ(-ENOENT, qrpc_call(b, &echo_if, 0, NULL, 0, NULL, 0, NULL));
+	qrpc_binding_free(b);
+	/* The server does not listen yet. */
+	EXPECT_EQ(-ENOTCONN, qrpc_call(self->b, &echo_if, 0, "x", 1, NULL, 0,
+				       NULL));
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	other.major = 2;
+	EXPECT_EQ(-ENOTCONN, qrpc_call(self->b, &other, 0, "x", 1, NULL, 0,
+				       NULL));
+	/* A [maybe] nobody serves is dropped, not an error. */
+	EXPECT_EQ(0, qrpc_call_maybe(self->b, &other, 2, "m", 1));
+	EXPECT_EQ(-EMSGSIZE, qrpc_call(self->b, &echo_if, 0, "x", 1 << 20,
+				       NULL, 0, NULL));
+}
+
+/*
+ * [message]s sent while no server listens wait; the server receives them
+ * by priority when it starts.
+ */
+TEST_F(lib, messages_before_the_server_in_priority_order)
+{
+	static const unsigned char prio[6] = { 1, 6, 3, 6, 0, 3 };
+	unsigned char tagbyte;
+	unsigned int i;
+
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, qrpc_binding_set_option(self->b, QRPC_OPT_PRIORITY,
+						     prio[i]));
+		tagbyte = (unsigned char)(prio[i] * 10 + i);
+		ASSERT_EQ(0, qrpc_call_message(self->b, &echo_if, 2, &tagbyte,
+					       1));
+	}
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	for (i = 0; i < 200 && self->st.messages < 6; i++)
+		usleep(10000);
+	ASSERT_EQ(6, self->st.messages);
+	/* 6 (sent 2nd), 6 (4th), 3 (3rd), 3 (6th), 1, 0. */
+	EXPECT_EQ(61, self->st.last_priority_order[0]);
+	EXPECT_EQ(63, self->st.last_priority_order[1]);
+	EXPECT_EQ(32, self->st.last_priority_order[2]);
+	EXPECT_EQ(35, self->st.last_priority_order[3]);
+	EXPECT_EQ(10, self->st.last_priority_order[4]);
+	EXPECT_EQ(4, self->st.last_priority_order[5]);
+}
+
+TEST_F(lib, maybe_calls_reach_a_listening_server)
+{
+	int i;
+
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 2));
+	for (i = 0; i < 50; i++)
+		ASSERT_EQ(0, qrpc_call_maybe(self->b, &echo_if, 2, "", 0));
+	for (i = 0; i < 200 && self->st.maybes < 50; i++)
+		usleep(10000);
+	EXPECT_EQ(50, self->st.maybes);
+}
+
+struct caller {
+	struct qrpc_binding *b;
+	int errors;
+};
+
+static void *call_many(void *arg)
+{
+	struct caller *c = arg;
+	unsigned int i, v, r;
+	size_t len;
+
+	for (i = 0; i < 200; i++) {
+		v = i * 7919 + (unsigned int)(uintptr_t)c;
+		if (qrpc_call(c->b, &echo_if, 0, &v, sizeof(v), &r, sizeof(r),
+			      &len) || len != sizeof(r) || r != v)
+			c->errors++;
+	}
+	return NULL;
+}
+
+/* One binding, several threads: each gets its own connection. */
+TEST_F(lib, threads_share_a_binding)
+{
+	struct caller c[4];
+	pthread_t th[4];
+	int i;
+
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 3));
+	for (i = 0; i < 4; i++) {
+		c[i].b = self->b;
+		c[i].errors = 0;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, call_many, &c[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+		EXPECT_EQ(0, c[i].errors);
+	}
+}
+
+static void *complete_later(void *arg)
+{
+	struct echo_state *st = arg;
+	struct qrpc_call_ctx *ctx = NULL;
+	int i;
+
+	for (i = 0; i < 500 && !ctx; i++) {
+		pthread_mutex_lock(&st->lock);
+		ctx = st->pending;
+		pthread_mutex_unlock(&st->lock);
+		usleep(10000);
+	}
+	if (ctx) {
+		size_t cap;
+		char *rep = qrpc_ctx_reply_buf(ctx, &cap);
+
+		memcpy(rep, "later", 5);
+		qrpc_ctx_set_reply_len(ctx, 5);
+		qrpc_ctx_complete(ctx, 0);
+	}
+	return NULL;
+}
+
+/* A handler may return QRPC_PENDING and finish from another thread. */
+TEST_F(lib, handler_completes_from_another_thread)
+{
+	char rep[16];
+	size_t len = 0;
+	pthread_t th;
+	int i;
+
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	ASSERT_EQ(0, pthread_create(&th, NULL, complete_later, &self->st));
+	ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 3, NULL, 0, rep, sizeof(rep),
+			       &len));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(5, len);
+	EXPECT_EQ(0, memcmp(rep, "later", 5));
+	/* The worker took the tag back: calls keep working. */
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, "a", 1, rep,
+				       sizeof(rep), &len));
+}
+
+TEST_HARNESS_MAIN
