@@ -214,8 +214,10 @@ int qrpc_server_create(const char *name, unsigned int mode,
 /*
  * qrpc_server_register() - serve an interface.  Calls for it are dispatched
  * once qrpc_server_listen() runs; [message]s that waited for it are
- * delivered then.  Register before listening.  Returns 0, -EINVAL, -EEXIST
- * or -ENOSPC.
+ * delivered then.  Register before listening.  Returns 0, -EINVAL (bad
+ * dispatch table), -EEXIST (the interface is registered already), -ENOSPC
+ * (the server serves the most interfaces it can, 16) or -EBUSY (the server
+ * is listening already).
  */
 int qrpc_server_register(struct qrpc_server *srv,
 			 const struct qrpc_dispatch *dispatch);
@@ -223,7 +225,8 @@ int qrpc_server_register(struct qrpc_server *srv,
 /*
  * qrpc_server_listen() - start @nthreads worker threads, each with its own
  * ring of parked FETCH commands, and return.  Returns 0, -EBUSY if
- * already listening, -EINVAL, or the error of attaching a worker.
+ * already listening, -EINVAL (@nthreads 0 or above 256), -ENOMEM, or the
+ * error of attaching a worker.
  */
 int qrpc_server_listen(struct qrpc_server *srv, unsigned int nthreads);
 
@@ -245,7 +248,7 @@ void *qrpc_ctx_reply_buf(struct qrpc_call_ctx *ctx, size_t *cap);
 /* Set the reply's length (0 by default); -EINVAL if beyond the room. */
 int qrpc_ctx_set_reply_len(struct qrpc_call_ctx *ctx, size_t len);
 
-/* The operation, its interface, and the kind (QRPC_KIND_*) of the call. */
+/* The operation (opnum) and the kind (QRPC_KIND_*) of the call. */
 uint32_t qrpc_ctx_opnum(const struct qrpc_call_ctx *ctx);
 int qrpc_ctx_kind(const struct qrpc_call_ctx *ctx);
 
