@@ -10,6 +10,7 @@
 #                       each of KERNELS; ends with "N passed, N failed"
 #   make check-debug    the guest selftests on a KASAN/lockdep/kmemleak kernel
 #   make lint           checkpatch, sparse, W=1, cppcheck, clang-tidy
+#   make fuzz           fuzz the marshalling decoder (FUZZ_SECONDS, default 300)
 #   make setup          install what the above need (done automatically)
 #   make clean
 #
@@ -70,6 +71,12 @@ check-debug: debug-kernel
 	@tools/build-module debug
 	@tools/check --no-unit debug
 
+FUZZ_SECONDS ?= 300
+fuzz:
+	$(ENSURE_SETUP)
+	@$(MAKE) --no-print-directory user
+	@QRPC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BUILD)/unit/marshal_fuzz_test
+
 lint:
 	$(ENSURE_SETUP)
 	@tools/lint $(KERNELS)
@@ -80,4 +87,4 @@ clean:
 	rm -f kmod/compat_probed.h
 
 .PHONY: all user lib tools selftests module setup demo check debug-kernel \
-	check-debug lint clean
+	check-debug fuzz lint clean
