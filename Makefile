@@ -88,3 +88,92 @@ clean:
 
 .PHONY: all user lib tools selftests module setup demo check debug-kernel \
 	check-debug fuzz lint clean
+
+# Installation.  PREFIX (default /usr/local) and DESTDIR as liburing has
+# them; LIBDIR, INCLUDEDIR, BINDIR and MANDIR (see libshim/Makefile and
+# tools/Makefile) and UDEVDIR may be given too.
+#
+#   make install [PREFIX=/usr] [DESTDIR=/tmp/stage]
+#                       the library, headers, pkg-config file, qrpcctl,
+#                       man pages and the udev rule
+#   make uninstall      remove them again (same PREFIX and DESTDIR)
+#   make install-module [KDIR=...]
+#                       build the module for KDIR (default: the running
+#                       kernel's) and install it with kbuild's
+#                       modules_install; depmod unless DESTDIR is set
+#   make uninstall-module [KDIR=...]
+#   make dkms-source    the module's sources in $(DESTDIR)/usr/src/qrpc-VERSION,
+#                       for `dkms add`
+PREFIX	?= /usr/local
+UDEVDIR	?= /lib/udev/rules.d
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' dkms.conf)
+DKMS_DIR = $(DESTDIR)/usr/src/qrpc-$(DKMS_VERSION)
+# The module build tree: KDIR, else the running kernel's.  A recursive
+# variable, so that uname runs only for the targets that use it.
+MODULE_KDIR = $(if $(KDIR),$(KDIR),/lib/modules/$(shell uname -r)/build)
+# Shell code setting krel to the kernel release as tools/build-module
+# finds it, which names the build directory build/kmod/<release>/, and
+# modrel to the release the module is for, which names /lib/modules/<modrel>
+# (they differ for Debian's 6.1 headers: "make kernelrelease" says 6.1.192
+# where the tree is 6.1.0-56-amd64).
+MODULE_KREL = krel=$$(MAKEFLAGS= make -s -C $(MODULE_KDIR) kernelrelease 2>/dev/null); \
+	[ -n "$$krel" ] || krel=$$(basename "$$(dirname $(MODULE_KDIR))"); \
+	modrel=$$(sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		$(MODULE_KDIR)/include/generated/utsrelease.h 2>/dev/null); \
+	[ -n "$$modrel" ] || modrel=$$krel
+
+ifeq ($(V),1)
+Q	:=
+quiet	= @:
+else
+Q	:= @
+quiet	= @printf '  %-7s %s\n'
+endif
+
+install: lib tools
+	@$(MAKE) --no-print-directory -C libshim install
+	@$(MAKE) --no-print-directory -C tools install
+	$(quiet) INSTALL $(DESTDIR)$(UDEVDIR)/60-qrpc.rules
+	$(Q)install -D -m 0644 udev/60-qrpc.rules $(DESTDIR)$(UDEVDIR)/60-qrpc.rules
+
+uninstall:
+	@$(MAKE) --no-print-directory -C libshim uninstall
+	@$(MAKE) --no-print-directory -C tools uninstall
+	$(quiet) RM $(DESTDIR)$(UDEVDIR)/60-qrpc.rules
+	$(Q)rm -f $(DESTDIR)$(UDEVDIR)/60-qrpc.rules
+
+# kbuild's modules_install runs depmod only when the tree has a System.map
+# (Debian's header packages have none), so depmod is run here instead, and
+# only without DESTDIR: DEPMOD=true keeps kbuild from running it.  Where
+# the tree has no signing key (Debian's headers), kbuild's SIGN step says
+# so and installs the module unsigned.
+install-module:
+	@tools/build-module kdir:$(MODULE_KDIR)
+	$(Q)$(MODULE_KREL); \
+	$(MAKE) --no-print-directory -C $(MODULE_KDIR) M=$(BUILD)/kmod/$$krel \
+		INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install
+	$(if $(DESTDIR),,$(Q)$(MODULE_KREL); echo "  DEPMOD  $$modrel"; depmod -a $$modrel)
+
+# modules_install puts the module in extra/ (up to 6.11) or updates/
+# (6.12 on), or INSTALL_MOD_DIR, as kmod/qrpc.ko, perhaps compressed.
+uninstall-module:
+	$(Q)$(MODULE_KREL); \
+	for d in $(or $(INSTALL_MOD_DIR),extra updates); do \
+		dir=$(DESTDIR)/lib/modules/$$modrel/$$d; \
+		for f in $$dir/kmod/qrpc.ko $$dir/kmod/qrpc.ko.*; do \
+			[ -e "$$f" ] || continue; \
+			echo "  RM      $$f"; rm -f "$$f"; \
+		done; \
+		rmdir $$dir/kmod $$dir 2>/dev/null; \
+	done; \
+	$(if $(DESTDIR),true,echo "  DEPMOD  $$modrel" && depmod -a $$modrel)
+
+dkms-source:
+	$(quiet) INSTALL $(DKMS_DIR)
+	$(Q)install -D -m 0644 -t $(DKMS_DIR) Kbuild dkms.conf
+	$(Q)install -D -m 0644 -t $(DKMS_DIR)/kmod \
+		$(filter-out kmod/compat_probed.h,$(wildcard kmod/Kbuild kmod/*.c kmod/*.h))
+	$(Q)install -D -m 0644 -t $(DKMS_DIR)/kmod/compat $(wildcard kmod/compat/*)
+	$(Q)install -D -m 0644 -t $(DKMS_DIR)/uapi/linux $(wildcard uapi/linux/*.h)
+
+.PHONY: install uninstall install-module uninstall-module dkms-source

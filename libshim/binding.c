@@ -20,40 +20,6 @@
 #include "internal.h"
 #include "qrpc.h"
 
-#define CHANNEL_SLOTS		64
-#define CHANNEL_AREA		(1U << 20)	/* request and reply areas */
-/* Busy-polls of the completion ring before sleeping in io_uring_enter. */
-#define SPIN_POLLS		2000
-
-struct qrpc_channel {
-	struct qrpc_channel	*next_in_thread;
-	struct qrpc_channel	*next_in_binding;
-	struct qrpc_binding	*binding;
-	pthread_t		owner;
-	int			fd;
-	unsigned int		conn;		/* connection handle */
-	struct qrpc_slot	*slots;
-	unsigned char		*req;		/* the request area */
-	size_t			slots_size;
-	size_t			req_size;
-	struct qrpc_slot_result	*results;
-	struct qrpc_release_ring *ring;
-	size_t			results_size;
-	unsigned char		*reply;
-	size_t			reply_size;
-	unsigned int		release_head;
-	unsigned int		nfree;
-	unsigned int		free[CHANNEL_SLOTS];
-	struct io_uring		uring;
-};
-
-struct qrpc_binding {
-	char			port[QRPC_NAME_MAX];
-	pthread_mutex_t		lock;		/* options, channel list */
-	uint64_t		options[QRPC_OPT_CALL_TIMEOUT + 1];
-	struct qrpc_channel	*channels;
-};
-
 static __thread struct qrpc_channel *thread_channels;
 
 int qrpc_binding_create(const char *string, struct qrpc_binding **out)
@@ -76,7 +42,7 @@ int qrpc_binding_create(const char *string, struct qrpc_binding **out)
 	return 0;
 }
 
-static void channel_free(struct qrpc_channel *ch)
+void qrpc_channel_destroy(struct qrpc_channel *ch)
 {
 	io_uring_queue_exit(&ch->uring);
 	if (ch->slots)
@@ -102,9 +68,10 @@ void qrpc_binding_free(struct qrpc_binding *b)
 		else
 			pp = &(*pp)->next_in_thread;
 	}
+	qrpc_async_shutdown(b);
 	while ((ch = b->channels)) {
 		b->channels = ch->next_in_binding;
-		channel_free(ch);
+		qrpc_channel_destroy(ch);
 	}
 	pthread_mutex_destroy(&b->lock);
 	free(b);
@@ -181,7 +148,11 @@ static int channel_map(struct qrpc_channel *ch, const struct qrpc_connect *cn)
 	return 0;
 }
 
-static int channel_open(struct qrpc_binding *b, struct qrpc_channel **out)
+/*
+ * Connect to @b's port and map the arena: a channel no thread list knows
+ * of yet.
+ */
+int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out)
 {
 	struct qrpc_channel *ch = calloc(1, sizeof(*ch));
 	struct qrpc_connect cn;
@@ -221,8 +192,21 @@ static int channel_open(struct qrpc_binding *b, struct qrpc_channel **out)
 	for (i = 0; i < CHANNEL_SLOTS; i++)
 		ch->free[ch->nfree++] = CHANNEL_SLOTS - 1 - i;
 	ch->binding = b;
-	ch->owner = pthread_self();
+	*out = ch;
+	return 0;
+fail:
+	qrpc_channel_destroy(ch);
+	return ret;
+}
 
+static int channel_open(struct qrpc_binding *b, struct qrpc_channel **out)
+{
+	struct qrpc_channel *ch;
+	int ret = qrpc_channel_create(b, &ch);
+
+	if (ret)
+		return ret;
+	ch->owner = pthread_self();
 	pthread_mutex_lock(&b->lock);
 	ch->next_in_binding = b->channels;
 	b->channels = ch;
@@ -231,9 +215,6 @@ static int channel_open(struct qrpc_binding *b, struct qrpc_channel **out)
 	thread_channels = ch;
 	*out = ch;
 	return 0;
-fail:
-	channel_free(ch);
-	return ret;
 }
 
 /* This thread's channel for @b, made on first use. */
@@ -277,10 +258,10 @@ static int channel_slot(struct qrpc_channel *ch)
  * Fill slot @slot for a call of @kind and copy the request in.  Each slot
  * owns an equal share of the request and reply areas.
  */
-static int channel_fill(struct qrpc_channel *ch, unsigned int slot,
-			unsigned int kind, const struct qrpc_if_id *iface,
-			uint32_t opnum, const void *req, size_t req_len,
-			size_t reply_cap)
+int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
+		      unsigned int kind, const struct qrpc_if_id *iface,
+		      uint32_t opnum, const void *req, size_t req_len,
+		      size_t reply_cap)
 {
 	struct qrpc_binding *b = ch->binding;
 	size_t share = ch->req_size / CHANNEL_SLOTS;
@@ -312,17 +293,12 @@ static int channel_fill(struct qrpc_channel *ch, unsigned int slot,
 	return 0;
 }
 
-/*
- * Issue CALL on @slot and wait for its completion: spin on the ring a
- * while, then sleep.  The ring is this thread's alone, so every CQE on it
- * is this call's.
- */
-static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
+/* Queue CALL on @slot in @ch's ring and submit it. */
+int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
+			     uint64_t user_data)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ch->uring);
 	struct qrpc_io io = { ch->conn, slot, 0, 0 };
-	struct io_uring_cqe *cqe;
-	unsigned int spins;
 	int ret;
 
 	if (!sqe)
@@ -330,8 +306,23 @@ static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, ch->fd, NULL, 0, 0);
 	sqe->cmd_op = QRPC_IOC_CALL;
 	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = slot;
+	sqe->user_data = user_data;
 	ret = io_uring_submit(&ch->uring);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Issue CALL on @slot and wait for its completion: spin on the ring a
+ * while, then sleep.  The ring is this thread's alone, so every CQE on it
+ * is this call's.
+ */
+static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int spins;
+	int ret;
+
+	ret = qrpc_channel_submit_call(ch, slot, slot);
 	if (ret < 0)
 		return ret;
 	for (spins = 0; spins < SPIN_POLLS; spins++) {
@@ -352,7 +343,7 @@ done:
  * Whether the module will post @slot on the release ring after a CALL of
  * @kind that ended with @ret; if not, the slot is free at once.
  */
-static int released_later(unsigned int kind, int ret)
+int qrpc_released_later(unsigned int kind, int ret)
 {
 	if (ret >= 0 || ret == -EREMOTEIO)
 		return 1;		/* queued or answered */
@@ -382,14 +373,14 @@ static int make_call(struct qrpc_binding *b, unsigned int kind,
 	slot = channel_slot(ch);
 	if (slot < 0)
 		return slot;
-	ret = channel_fill(ch, slot, kind, iface, opnum, req, req_len,
-			   reply_cap);
+	ret = qrpc_channel_fill(ch, slot, kind, iface, opnum, req, req_len,
+				reply_cap);
 	if (ret) {
 		ch->free[ch->nfree++] = slot;
 		return ret;
 	}
 	ret = channel_issue(ch, slot);
-	if (!released_later(kind, ret))
+	if (!qrpc_released_later(kind, ret))
 		ch->free[ch->nfree++] = slot;
 	if (ret < 0 && ret != -EREMOTEIO)
 		return ret;

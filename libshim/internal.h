@@ -5,7 +5,67 @@
 #ifndef QRPC_INTERNAL_H
 #define QRPC_INTERNAL_H
 
+#include <pthread.h>
+
+#include <liburing.h>
 #include <linux/qrpc.h>
+
+#include "qrpc.h"
+
+#define CHANNEL_SLOTS		64
+#define CHANNEL_AREA		(1U << 20)	/* request and reply areas */
+/* Busy-polls of the completion ring before sleeping in io_uring_enter. */
+#define SPIN_POLLS		2000
+
+/*
+ * A connection to a binding's port with its arena mapped and an io_uring
+ * ring: one per thread for plain calls, one shared by a runtime thread for
+ * [async] calls.
+ */
+struct qrpc_channel {
+	struct qrpc_channel	*next_in_thread;
+	struct qrpc_channel	*next_in_binding;
+	struct qrpc_binding	*binding;
+	pthread_t		owner;
+	int			fd;
+	unsigned int		conn;		/* connection handle */
+	struct qrpc_slot	*slots;
+	unsigned char		*req;		/* the request area */
+	size_t			slots_size;
+	size_t			req_size;
+	struct qrpc_slot_result	*results;
+	struct qrpc_release_ring *ring;
+	size_t			results_size;
+	unsigned char		*reply;
+	size_t			reply_size;
+	unsigned int		release_head;
+	unsigned int		nfree;
+	unsigned int		free[CHANNEL_SLOTS];
+	struct io_uring		uring;
+};
+
+struct qrpc_async_rt;
+
+struct qrpc_binding {
+	char			port[QRPC_NAME_MAX];
+	pthread_mutex_t		lock;		/* options, channel list, async */
+	uint64_t		options[QRPC_OPT_CALL_TIMEOUT + 1];
+	struct qrpc_channel	*channels;
+	struct qrpc_async_rt	*async;		/* made on the first [async] call */
+};
+
+int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out);
+void qrpc_channel_destroy(struct qrpc_channel *ch);
+int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
+		      unsigned int kind, const struct qrpc_if_id *iface,
+		      uint32_t opnum, const void *req, size_t req_len,
+		      size_t reply_cap);
+int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
+			     uint64_t user_data);
+int qrpc_released_later(unsigned int kind, int ret);
+
+/* async.c: stop the runtime of @b's [async] calls, if it runs. */
+void qrpc_async_shutdown(struct qrpc_binding *b);
 
 /* 0 if @name is a valid port name (see uapi/linux/qrpc.h), else -EINVAL. */
 int qrpc_port_name_check(const char *name);

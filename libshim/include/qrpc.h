@@ -174,6 +174,82 @@ int qrpc_call_message(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 		      uint32_t opnum, const void *req, size_t req_len);
 
 /*
+ * [async] calls.
+ *
+ * qrpc_async_call() starts a plain call and returns at once with a handle.
+ * The caller then learns the outcome by polling qrpc_async_status(), from
+ * an eventfd it can put in its own epoll or io_uring set, or from a
+ * callback; and collects it with qrpc_async_complete().  The calls of one
+ * binding share one connection and a runtime thread that receives their
+ * completions.
+ */
+struct qrpc_async;
+
+/* What qrpc_async_status() returns. */
+enum qrpc_async_state {
+	QRPC_ASYNC_PENDING = 1,		/* not finished yet */
+	QRPC_ASYNC_DONE,		/* the reply is there */
+	QRPC_ASYNC_FAILED,		/* failed: qrpc_async_complete() says why */
+	QRPC_ASYNC_CANCELLED,		/* cancelled */
+};
+
+/* How a handle announces that it is no longer pending. */
+enum qrpc_notify_type {
+	QRPC_NOTIFY_NONE = 0,		/* poll qrpc_async_status() */
+	QRPC_NOTIFY_EVENTFD,		/* add 1 to an eventfd */
+	QRPC_NOTIFY_CALLBACK,		/* call a function on the runtime thread */
+};
+
+struct qrpc_async_notify {
+	enum qrpc_notify_type	type;
+	int			eventfd;
+	void			(*callback)(struct qrpc_async *a, void *arg);
+	void			*arg;
+};
+
+/*
+ * qrpc_async_call() - start a plain call.
+ * @reply_cap: room for the reply
+ * @how: how to announce the end (NULL: poll)
+ * @out: the handle, to be completed with qrpc_async_complete()
+ *
+ * Returns 0, or a negative errno if the call could not be started
+ * (-EINVAL, -ENOENT no such port, -EMSGSIZE, -EBUSY too many calls in
+ * flight on the binding (64)).  Whether the server could be reached is
+ * learnt from the handle.
+ */
+int qrpc_async_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+		    uint32_t opnum, const void *req, size_t req_len,
+		    size_t reply_cap, const struct qrpc_async_notify *how,
+		    struct qrpc_async **out);
+
+/* qrpc_async_status() - an enum qrpc_async_state; never blocks. */
+int qrpc_async_status(const struct qrpc_async *a);
+
+/*
+ * qrpc_async_complete() - collect the outcome and free the handle.
+ *
+ * Returns -EINPROGRESS while the call is pending (the handle stays valid);
+ * otherwise the outcome, after which the handle is gone: 0 (the reply is
+ * in @reply, its length in @reply_len), -ECANCELED, a positive fault code
+ * from the server, -EMSGSIZE (the reply does not fit @reply_cap), or the
+ * negative errno the call failed with (-ENOTCONN, -EPIPE, -ETIMEDOUT...).
+ */
+int qrpc_async_complete(struct qrpc_async *a, void *reply, size_t reply_cap,
+			size_t *reply_len);
+
+/*
+ * qrpc_async_cancel() - cancel a pending call.
+ * @abortive: non-zero: the call ends now as cancelled, whatever the server
+ *            does; zero: the server is told (qrpc_ctx_test_cancel()) and
+ *            the call ends when it answers
+ *
+ * Either way the handle must still be completed.  Returns 0, or -EALREADY
+ * if the call had already ended.
+ */
+int qrpc_async_cancel(struct qrpc_async *a, int abortive);
+
+/*
  * Servers.
  */
 struct qrpc_server;
