@@ -601,12 +601,20 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 		/* Parked; it may even have completed already. */
 		ret = -EIOCBQUEUED;
 	} else {
+		/*
+		 * An ioctl CALL sleeps; it must not keep the connection from
+		 * being closed, since closing it is what cancels the call.
+		 * The call holds the arena meanwhile.
+		 */
+		qrpc_handle_put(ch);
+		ch = NULL;
 		ret = qrpc_waiter_wait(&call->client);
 		qrpc_call_put(call);		/* the parked CALL's */
 	}
 out:
 	kfree(spare);
-	qrpc_handle_put(ch);
+	if (ch)
+		qrpc_handle_put(ch);
 	return ret;
 }
 

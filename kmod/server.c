@@ -484,6 +484,7 @@ long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
 		    const struct qrpc_io *io, struct io_uring_cmd *cmd,
 		    unsigned int issue_flags)
 {
+	struct qrpc_server *server;
 	struct qrpc_handle *sh;
 	struct qrpc_tag *tag;
 	long ret;
@@ -491,28 +492,27 @@ long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
 	sh = qrpc_handle_get(inst, io->handle, QRPC_HANDLE_SERVER);
 	if (IS_ERR(sh))
 		return PTR_ERR(sh);
-	ret = -EINVAL;
-	if (io->index >= sh->server->depth)
-		goto out;
-	tag = &sh->server->tags[io->index];
-
-	switch (op) {
-	case QRPC_IOC_FETCH:
-		if (io->arg || io->len)
-			goto out;
-		ret = qrpc_do_fetch(inst, tag, cmd, issue_flags);
-		break;
-	case QRPC_IOC_COMMIT:
-		ret = qrpc_commit(tag, io->arg, io->len);
-		break;
-	case QRPC_IOC_COMMIT_AND_FETCH:
-		ret = qrpc_commit(tag, io->arg, io->len);
-		if (!ret)
-			ret = qrpc_do_fetch(inst, tag, cmd, issue_flags);
-		break;
+	server = sh->server;
+	if (io->index >= server->depth ||
+	    (op == QRPC_IOC_FETCH && (io->arg || io->len))) {
+		qrpc_handle_put(sh);
+		return -EINVAL;
 	}
-out:
+	tag = &server->tags[io->index];
+	/*
+	 * An ioctl FETCH sleeps; it must not keep the handle from being
+	 * closed, since closing it (stopping the server) is what wakes it.
+	 * It holds the server instead.
+	 */
+	kref_get(&server->ref);
 	qrpc_handle_put(sh);
+
+	ret = 0;
+	if (op != QRPC_IOC_FETCH)
+		ret = qrpc_commit(tag, io->arg, io->len);
+	if (!ret && op != QRPC_IOC_COMMIT)
+		ret = qrpc_do_fetch(inst, tag, cmd, issue_flags);
+	qrpc_server_put(server);
 	return ret;
 }
 

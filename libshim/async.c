@@ -40,6 +40,7 @@ struct qrpc_async_rt {
 	pthread_mutex_t		lock;		/* submission, slots, handles */
 	pthread_t		thread;
 	int			stop;
+	int			ioctl_threads;	/* calls waiting in ioctl() */
 	struct qrpc_async	*calls[CHANNEL_SLOTS];
 	/*
 	 * A slot is free again once the module has released it, the runtime
@@ -167,6 +168,49 @@ static void *async_runtime(void *arg)
 	return NULL;
 }
 
+struct ioctl_call {
+	struct qrpc_async_rt	*rt;
+	unsigned int		slot;
+};
+
+/*
+ * Without io_uring, each [async] call waits in a blocking CALL ioctl on a
+ * thread of its own, which then settles the handle as the runtime would.
+ */
+static void *ioctl_call_main(void *arg)
+{
+	struct ioctl_call *c = arg;
+	struct qrpc_async_rt *rt = c->rt;
+
+	async_settle(rt, c->slot, qrpc_channel_call_ioctl(rt->ch, c->slot));
+	free(c);
+	__atomic_sub_fetch(&rt->ioctl_threads, 1, __ATOMIC_ACQ_REL);
+	return NULL;
+}
+
+static int ioctl_call_start(struct qrpc_async_rt *rt, unsigned int slot)
+{
+	struct ioctl_call *c = malloc(sizeof(*c));
+	pthread_attr_t attr;
+	pthread_t th;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->rt = rt;
+	c->slot = slot;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = -pthread_create(&th, &attr, ioctl_call_main, c);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	__atomic_add_fetch(&rt->ioctl_threads, 1, __ATOMIC_ACQ_REL);
+	return 0;
+}
+
 static int async_runtime_get(struct qrpc_binding *b, struct qrpc_async_rt **out)
 {
 	struct qrpc_async_rt *rt;
@@ -187,7 +231,9 @@ static int async_runtime_get(struct qrpc_binding *b, struct qrpc_async_rt **out)
 		goto out;
 	}
 	pthread_mutex_init(&rt->lock, NULL);
-	ret = -pthread_create(&rt->thread, NULL, async_runtime, rt);
+	/* Without io_uring there is no ring to watch: no runtime thread. */
+	ret = rt->ch->no_uring ? 0 :
+	      -pthread_create(&rt->thread, NULL, async_runtime, rt);
 	if (ret) {
 		qrpc_channel_destroy(rt->ch);
 		free(rt);
@@ -201,6 +247,21 @@ out:
 	return ret;
 }
 
+/* End the calls still waiting in ioctl() and wait for their threads. */
+static void shutdown_ioctl_calls(struct qrpc_async_rt *rt)
+{
+	struct qrpc_handle_arg h = { .handle = rt->ch->conn };
+	int i;
+
+	if (!__atomic_load_n(&rt->ioctl_threads, __ATOMIC_ACQUIRE))
+		return;
+	/* Closing the connection fails its waiting calls (-ECANCELED). */
+	ioctl(rt->ch->fd, QRPC_IOC_CLOSE, &h);
+	for (i = 0; i < 10000 &&
+	     __atomic_load_n(&rt->ioctl_threads, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+}
+
 void qrpc_async_shutdown(struct qrpc_binding *b)
 {
 	struct qrpc_async_rt *rt = b->async;
@@ -209,7 +270,13 @@ void qrpc_async_shutdown(struct qrpc_binding *b)
 	if (!rt)
 		return;
 	__atomic_store_n(&rt->stop, 1, __ATOMIC_RELEASE);
-	pthread_join(rt->thread, NULL);
+	if (!rt->ch->no_uring)
+		pthread_join(rt->thread, NULL);
+	/*
+	 * Calls still blocked in the module end when their connection
+	 * closes: close it first, then wait for their threads.
+	 */
+	shutdown_ioctl_calls(rt);
 	/* Handles the application never completed go with the binding. */
 	for (i = 0; i < CHANNEL_SLOTS; i++)
 		if (rt->calls[i] && !rt->ended[i])
@@ -263,7 +330,8 @@ int qrpc_async_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 		} else {
 			a->slot = slot;
 			rt->calls[slot] = a;
-			ret = qrpc_channel_submit_call(ch, slot, slot);
+			ret = ch->no_uring ? ioctl_call_start(rt, slot) :
+			      qrpc_channel_submit_call(ch, slot, slot);
 			if (ret) {
 				rt->calls[slot] = NULL;
 				ch->free[ch->nfree++] = slot;

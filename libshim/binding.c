@@ -42,9 +42,23 @@ int qrpc_binding_create(const char *string, struct qrpc_binding **out)
 	return 0;
 }
 
+int qrpc_uring_init(struct io_uring *ring, unsigned int entries)
+{
+	const char *off = getenv("QRPC_NO_URING");
+	int ret;
+
+	if (off && *off && strcmp(off, "0") != 0)
+		return 1;
+	ret = io_uring_queue_init(entries, ring, 0);
+	if (ret == -EPERM || ret == -ENOSYS || ret == -EACCES)
+		return 1;
+	return ret;
+}
+
 void qrpc_channel_destroy(struct qrpc_channel *ch)
 {
-	io_uring_queue_exit(&ch->uring);
+	if (!ch->no_uring)
+		io_uring_queue_exit(&ch->uring);
 	if (ch->slots)
 		munmap(ch->slots, ch->slots_size);
 	if (ch->results)
@@ -161,15 +175,17 @@ int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out)
 
 	if (!ch)
 		return -ENOMEM;
-	ret = io_uring_queue_init(2 * CHANNEL_SLOTS, &ch->uring, 0);
+	ret = qrpc_uring_init(&ch->uring, 2 * CHANNEL_SLOTS);
 	if (ret < 0) {
 		free(ch);
 		return ret;
 	}
+	ch->no_uring = ret;
 	ch->fd = qrpc_open_device(NULL);
 	if (ch->fd < 0) {
 		ret = ch->fd;
-		io_uring_queue_exit(&ch->uring);
+		if (!ch->no_uring)
+			io_uring_queue_exit(&ch->uring);
 		free(ch);
 		return ret;
 	}
@@ -312,6 +328,18 @@ int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
 }
 
 /*
+ * CALL on @slot through ioctl(), which blocks as the uring_cmd would park.
+ * A signal cancels the call (-EINTR); it is not retried.
+ */
+int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot)
+{
+	struct qrpc_io io = { ch->conn, slot, 0, 0 };
+	int ret = ioctl(ch->fd, QRPC_IOC_CALL, &io);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/*
  * Issue CALL on @slot and wait for its completion: spin on the ring a
  * while, then sleep.  The ring is this thread's alone, so every CQE on it
  * is this call's.
@@ -322,6 +350,8 @@ static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
 	unsigned int spins;
 	int ret;
 
+	if (ch->no_uring)
+		return qrpc_channel_call_ioctl(ch, slot);
 	ret = qrpc_channel_submit_call(ch, slot, slot);
 	if (ret < 0)
 		return ret;
@@ -351,7 +381,7 @@ int qrpc_released_later(unsigned int kind, int ret)
 		return 0;		/* a one-way call refused, never queued */
 	/* A plain call that was queued, then ended another way. */
 	return ret == -ECANCELED || ret == -ETIMEDOUT || ret == -EPIPE ||
-	       ret == -EIDRM;
+	       ret == -EIDRM || ret == -EINTR;
 }
 
 static int make_call(struct qrpc_binding *b, unsigned int kind,

@@ -42,6 +42,7 @@ struct qrpc_channel {
 	unsigned int		nfree;
 	unsigned int		free[CHANNEL_SLOTS];
 	struct io_uring		uring;
+	int			no_uring;	/* calls go through ioctl() */
 };
 
 struct qrpc_async_rt;
@@ -63,6 +64,14 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
 			     uint64_t user_data);
 int qrpc_released_later(unsigned int kind, int ret);
+int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
+
+/*
+ * Make @ring with @entries, unless io_uring is unavailable to this process
+ * (forbidden by seccomp or kernel.io_uring_disabled, or QRPC_NO_URING is
+ * set in the environment): then return 1, and the caller uses ioctl().
+ */
+int qrpc_uring_init(struct io_uring *ring, unsigned int entries);
 
 /* async.c: stop the runtime of @b's [async] calls, if it runs. */
 void qrpc_async_shutdown(struct qrpc_binding *b);

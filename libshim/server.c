@@ -56,6 +56,8 @@ struct worker {
 	int			wake_fd;
 	uint64_t		wake_buf;
 	uint32_t		rearm;		/* tags completed elsewhere */
+	int			no_uring;	/* FETCH and COMMIT by ioctl() */
+	int			pending;	/* ioctl worker: a call left pending */
 	struct conn_map		*maps;
 	unsigned int		nmaps;
 	struct qrpc_call_ctx	ctx[WORKER_TAGS];
@@ -203,6 +205,23 @@ static const struct qrpc_dispatch *find_dispatch(struct qrpc_server *srv,
 	return NULL;
 }
 
+/*
+ * Answer the call on @tag: COMMIT_AND_FETCH through the ring, or a COMMIT
+ * ioctl (the ioctl worker fetches again itself).
+ */
+static void worker_answer(struct worker *w, unsigned int tag,
+			  unsigned int fault, unsigned int len)
+{
+	struct qrpc_io io = { w->handle, tag, fault, len };
+
+	if (!w->no_uring) {
+		io_submit(w, QRPC_IOC_COMMIT_AND_FETCH, tag, fault, len);
+		return;
+	}
+	if (ioctl(w->fd, QRPC_IOC_COMMIT, &io) < 0)
+		return;	/* the call has gone (server closing): nothing to do */
+}
+
 /* Run the handler for the call on @tag and answer it, unless it pends. */
 static void worker_dispatch(struct worker *w, unsigned int tag)
 {
@@ -220,7 +239,7 @@ static void worker_dispatch(struct worker *w, unsigned int tag)
 	ctx->rep_len = 0;
 	if (!cm) {
 		/* Nothing we can do for it; let the module have it back. */
-		io_submit(w, QRPC_IOC_COMMIT_AND_FETCH, tag, 0, 0);
+		worker_answer(w, tag, 0, 0);
 		return;
 	}
 	ctx->req = cm->req + d->req_off;
@@ -229,15 +248,52 @@ static void worker_dispatch(struct worker *w, unsigned int tag)
 		ret = RPC_S_PROCNUM_OUT_OF_RANGE;
 	else
 		ret = disp->ops[d->opnum](ctx, disp->arg);
-	if (ret == QRPC_PENDING)
+	if (ret == QRPC_PENDING) {
+		__atomic_store_n(&w->pending, 1, __ATOMIC_RELEASE);
 		return;
+	}
 	/* A one-way call has no reply and no fault to report. */
 	if (d->kind != QRPC_KIND_CALL)
-		io_submit(w, QRPC_IOC_COMMIT_AND_FETCH, tag, 0, 0);
+		worker_answer(w, tag, 0, 0);
 	else if (ret > 0)
-		io_submit(w, QRPC_IOC_COMMIT_AND_FETCH, tag, ret, 0);
+		worker_answer(w, tag, ret, 0);
 	else
-		io_submit(w, QRPC_IOC_COMMIT_AND_FETCH, tag, 0, ctx->rep_len);
+		worker_answer(w, tag, 0, ctx->rep_len);
+}
+
+/*
+ * A worker without io_uring: one call at a time on tag 0, with a blocking
+ * FETCH; a call left pending is waited for on the eventfd that
+ * qrpc_ctx_complete() signals.  Closing the server handle (stop) ends a
+ * FETCH that is waiting with -EPIPE.
+ */
+/* Whether the call on tag 0 still waits for qrpc_ctx_complete(). */
+static int worker_pending(struct worker *w)
+{
+	return __atomic_load_n(&w->pending, __ATOMIC_ACQUIRE);
+}
+
+static void *worker_main_ioctl(void *arg)
+{
+	struct worker *w = arg;
+	struct qrpc_io io = { w->handle, 0, 0, 0 };
+	uint64_t v;
+
+	while (!__atomic_load_n(&w->srv->stop, __ATOMIC_ACQUIRE)) {
+		if (ioctl(w->fd, QRPC_IOC_FETCH, &io) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		worker_dispatch(w, 0);
+		/* Left pending: wait until it is completed elsewhere. */
+		while (!__atomic_exchange_n(&w->rearm, 0, __ATOMIC_ACQ_REL) &&
+		       !__atomic_load_n(&w->srv->stop, __ATOMIC_ACQUIRE) &&
+		       w->ctx[0].desc && worker_pending(w))
+			if (read(w->wake_fd, &v, sizeof(v)) < 0 && errno != EINTR)
+				break;
+	}
+	return NULL;
 }
 
 static void *worker_main(void *arg)
@@ -287,7 +343,7 @@ static void worker_teardown(struct worker *w)
 	 */
 	if (w->handle)
 		ioctl(w->fd, QRPC_IOC_CLOSE, &h);
-	if (w->ring.ring_fd > 0)
+	if (!w->no_uring && w->ring.ring_fd > 0)
 		io_uring_queue_exit(&w->ring);
 	for (i = 0; i < w->nmaps; i++) {
 		munmap(w->maps[i].req, w->maps[i].req_size);
@@ -339,9 +395,12 @@ static int worker_setup(struct qrpc_server *srv, struct worker *w)
 	w->wake_fd = eventfd(0, EFD_CLOEXEC);
 	if (w->wake_fd < 0)
 		return -errno;
-	ret = io_uring_queue_init(2 * WORKER_TAGS + 2, &w->ring, 0);
+	ret = qrpc_uring_init(&w->ring, 2 * WORKER_TAGS + 2);
 	if (ret < 0)
 		return ret;
+	w->no_uring = ret;
+	if (w->no_uring)
+		return 0;
 	for (i = 0; i < WORKER_TAGS; i++)
 		io_submit(w, QRPC_IOC_FETCH, i, 0, 0);
 	wake_submit(w);
@@ -365,7 +424,9 @@ int qrpc_server_listen(struct qrpc_server *srv, unsigned int nthreads)
 		ret = worker_setup(srv, &srv->workers[i]);
 		if (!ret)
 			ret = -pthread_create(&srv->workers[i].thread, NULL,
-					      worker_main, &srv->workers[i]);
+					      srv->workers[i].no_uring ?
+					      worker_main_ioctl : worker_main,
+					      &srv->workers[i]);
 		if (ret) {
 			worker_teardown(&srv->workers[i]);
 			srv->nworkers = i;
@@ -393,9 +454,15 @@ int qrpc_server_stop(struct qrpc_server *srv)
 		return 0;
 	__atomic_store_n(&srv->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < srv->nworkers; i++) {
-		worker_wake(&srv->workers[i]);
-		pthread_join(srv->workers[i].thread, NULL);
-		worker_teardown(&srv->workers[i]);
+		struct worker *w = &srv->workers[i];
+		struct qrpc_handle_arg h = { .handle = w->handle };
+
+		worker_wake(w);
+		/* An ioctl worker may wait in FETCH: closing ends that. */
+		if (w->no_uring && !ioctl(w->fd, QRPC_IOC_CLOSE, &h))
+			w->handle = 0;
+		pthread_join(w->thread, NULL);
+		worker_teardown(w);
 	}
 	free(srv->workers);
 	srv->workers = NULL;
@@ -473,6 +540,7 @@ int qrpc_ctx_complete(struct qrpc_call_ctx *ctx, uint32_t fault)
 	int ret = ioctl(w->fd, QRPC_IOC_COMMIT, &io) < 0 ? -errno : 0;
 
 	/* The worker parks a new FETCH on the tag. */
+	__atomic_store_n(&w->pending, 0, __ATOMIC_RELEASE);
 	__atomic_or_fetch(&w->rearm, 1U << ctx->tag, __ATOMIC_ACQ_REL);
 	worker_wake(w);
 	return ret;
