@@ -8,6 +8,7 @@
  * call path takes no lock and shares no cache line with other threads.
  */
 #include <errno.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,17 @@
 
 #include "internal.h"
 #include "qrpc.h"
+
+/*
+ * How long a thread polls its completion ring before it sleeps, in polls.
+ * It adapts per channel, as adaptive mutexes do: a reply that came while
+ * polling lets the next call poll a little longer; having to sleep halves
+ * the budget, so a slow server soon costs no polling at all, while a fast
+ * one is answered without a wake-up.
+ */
+#define SPIN_START		2000
+#define SPIN_MAX		50000
+#define SPIN_MIN		16
 
 static __thread struct qrpc_channel *thread_channels;
 
@@ -38,18 +50,25 @@ int qrpc_binding_create(const char *string, struct qrpc_binding **out)
 	memcpy(b->port, name, strlen(name) + 1);	/* validated: fits */
 	pthread_mutex_init(&b->lock, NULL);
 	b->options[QRPC_OPT_PRIORITY] = QRPC_PRIORITY_DEFAULT;
+	b->options[QRPC_OPT_SQPOLL_CPU] = QRPC_CPU_ANY;
 	*out = b;
 	return 0;
 }
 
-int qrpc_uring_init(struct io_uring *ring, unsigned int entries)
+int qrpc_uring_init(struct io_uring *ring, unsigned int entries,
+		    struct io_uring_params *params)
 {
 	const char *off = getenv("QRPC_NO_URING");
+	struct io_uring_params none;
 	int ret;
 
 	if (off && *off && strcmp(off, "0") != 0)
 		return 1;
-	ret = io_uring_queue_init(entries, ring, 0);
+	if (!params) {
+		memset(&none, 0, sizeof(none));
+		params = &none;
+	}
+	ret = io_uring_queue_init_params(entries, ring, params);
 	if (ret == -EPERM || ret == -ENOSYS || ret == -EACCES)
 		return 1;
 	return ret;
@@ -108,6 +127,10 @@ static int option_check(enum qrpc_option option, uint64_t value)
 		return value <= 1 ? 0 : -EINVAL;
 	case QRPC_OPT_JOURNAL:
 		return value <= QRPC_JOURNAL_DEADLETTER ? 0 : -EINVAL;
+	case QRPC_OPT_SQPOLL:
+		return value <= UINT32_MAX ? 0 : -EINVAL;
+	case QRPC_OPT_SQPOLL_CPU:
+		return value < CPU_SETSIZE || value == QRPC_CPU_ANY ? 0 : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -128,7 +151,7 @@ int qrpc_binding_set_option(struct qrpc_binding *b, enum qrpc_option option,
 int qrpc_binding_inq_option(const struct qrpc_binding *b,
 			    enum qrpc_option option, uint64_t *value)
 {
-	if (option < QRPC_OPT_PRIORITY || option > QRPC_OPT_CALL_TIMEOUT)
+	if (option < QRPC_OPT_PRIORITY || option > QRPC_OPT_SQPOLL_CPU)
 		return -EINVAL;
 	*value = __atomic_load_n(&b->options[option], __ATOMIC_RELAXED);
 	return 0;
@@ -169,13 +192,23 @@ static int channel_map(struct qrpc_channel *ch, const struct qrpc_connect *cn)
 int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out)
 {
 	struct qrpc_channel *ch = calloc(1, sizeof(*ch));
+	struct io_uring_params params;
 	struct qrpc_connect cn;
 	int port, ret;
 	unsigned int i;
 
 	if (!ch)
 		return -ENOMEM;
-	ret = qrpc_uring_init(&ch->uring, 2 * CHANNEL_SLOTS);
+	memset(&params, 0, sizeof(params));
+	if (b->options[QRPC_OPT_SQPOLL]) {
+		params.flags |= IORING_SETUP_SQPOLL;
+		params.sq_thread_idle = b->options[QRPC_OPT_SQPOLL];
+		if (b->options[QRPC_OPT_SQPOLL_CPU] != QRPC_CPU_ANY) {
+			params.flags |= IORING_SETUP_SQ_AFF;
+			params.sq_thread_cpu = b->options[QRPC_OPT_SQPOLL_CPU];
+		}
+	}
+	ret = qrpc_uring_init(&ch->uring, 2 * CHANNEL_SLOTS, &params);
 	if (ret < 0) {
 		free(ch);
 		return ret;
@@ -208,6 +241,7 @@ int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out)
 	for (i = 0; i < CHANNEL_SLOTS; i++)
 		ch->free[ch->nfree++] = CHANNEL_SLOTS - 1 - i;
 	ch->binding = b;
+	ch->spin = SPIN_START;
 	*out = ch;
 	return 0;
 fail:
@@ -340,9 +374,9 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot)
 }
 
 /*
- * Issue CALL on @slot and wait for its completion: spin on the ring a
- * while, then sleep.  The ring is this thread's alone, so every CQE on it
- * is this call's.
+ * Issue CALL on @slot and wait for its completion: poll the ring a while,
+ * then sleep.  The ring is this thread's alone, so every CQE on it is this
+ * call's.
  */
 static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
 {
@@ -355,11 +389,16 @@ static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
 	ret = qrpc_channel_submit_call(ch, slot, slot);
 	if (ret < 0)
 		return ret;
-	for (spins = 0; spins < SPIN_POLLS; spins++) {
-		if (!io_uring_peek_cqe(&ch->uring, &cqe))
+	for (spins = 0; spins < ch->spin; spins++) {
+		if (!io_uring_peek_cqe(&ch->uring, &cqe)) {
+			if (ch->spin < SPIN_MAX)
+				ch->spin += ch->spin / 8 + 1;
 			goto done;
+		}
 		__builtin_ia32_pause();
 	}
+	if (ch->spin > SPIN_MIN)
+		ch->spin /= 2;
 	ret = io_uring_wait_cqe(&ch->uring, &cqe);
 	if (ret < 0)
 		return ret;

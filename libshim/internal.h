@@ -43,6 +43,7 @@ struct qrpc_channel {
 	unsigned int		free[CHANNEL_SLOTS];
 	struct io_uring		uring;
 	int			no_uring;	/* calls go through ioctl() */
+	unsigned int		spin;		/* polls before sleeping; adapts */
 };
 
 struct qrpc_async_rt;
@@ -50,7 +51,7 @@ struct qrpc_async_rt;
 struct qrpc_binding {
 	char			port[QRPC_NAME_MAX];
 	pthread_mutex_t		lock;		/* options, channel list, async */
-	uint64_t		options[QRPC_OPT_CALL_TIMEOUT + 1];
+	uint64_t		options[QRPC_OPT_SQPOLL_CPU + 1];
 	struct qrpc_channel	*channels;
 	struct qrpc_async_rt	*async;		/* made on the first [async] call */
 };
@@ -71,7 +72,8 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
  * (forbidden by seccomp or kernel.io_uring_disabled, or QRPC_NO_URING is
  * set in the environment): then return 1, and the caller uses ioctl().
  */
-int qrpc_uring_init(struct io_uring *ring, unsigned int entries);
+int qrpc_uring_init(struct io_uring *ring, unsigned int entries,
+		    struct io_uring_params *params);
 
 /* async.c: stop the runtime of @b's [async] calls, if it runs. */
 void qrpc_async_shutdown(struct qrpc_binding *b);

@@ -395,7 +395,7 @@ static int worker_setup(struct qrpc_server *srv, struct worker *w)
 	w->wake_fd = eventfd(0, EFD_CLOEXEC);
 	if (w->wake_fd < 0)
 		return -errno;
-	ret = qrpc_uring_init(&w->ring, 2 * WORKER_TAGS + 2);
+	ret = qrpc_uring_init(&w->ring, 2 * WORKER_TAGS + 2, NULL);
 	if (ret < 0)
 		return ret;
 	w->no_uring = ret;

@@ -312,4 +312,33 @@ TEST_F(lib, handler_completes_from_another_thread)
 				       sizeof(rep), &len));
 }
 
+/* Connections with io_uring's SQ polling thread, pinned to a CPU. */
+TEST_F(lib, sqpoll_connections)
+{
+	struct qrpc_binding *b;
+	char binding[QRPC_NAME_MAX + 8], rep[8];
+	uint64_t v;
+	size_t len;
+	int i;
+
+	EXPECT_EQ(0, qrpc_binding_inq_option(self->b, QRPC_OPT_SQPOLL_CPU, &v));
+	EXPECT_EQ(QRPC_CPU_ANY, v);
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_SQPOLL_CPU,
+						   1 << 20));
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_SQPOLL,
+						   1ULL << 33));
+
+	snprintf(binding, sizeof(binding), "qrpc:%s", self->name);
+	ASSERT_EQ(0, qrpc_binding_create(binding, &b));
+	ASSERT_EQ(0, qrpc_binding_set_option(b, QRPC_OPT_SQPOLL, 100));
+	ASSERT_EQ(0, qrpc_binding_set_option(b, QRPC_OPT_SQPOLL_CPU, 0));
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, qrpc_call(b, &echo_if, 0, &i, sizeof(i), rep,
+				       sizeof(rep), &len));
+		ASSERT_EQ(0, memcmp(rep, &i, sizeof(i)));
+	}
+	qrpc_binding_free(b);
+}
+
 TEST_HARNESS_MAIN

@@ -104,7 +104,17 @@ enum qrpc_option {
 	QRPC_OPT_ACKNOWLEDGE,		/* [message]: wait until queued; 0 or 1 (see below) */
 	QRPC_OPT_JOURNAL,		/* enum qrpc_journal */
 	QRPC_OPT_CALL_TIMEOUT,		/* plain calls: milliseconds; 0 (default) = none */
+	/*
+	 * io_uring's SQ polling thread for connections made from now on: 0
+	 * (default) = off, else how many milliseconds it polls idle before
+	 * it sleeps.  Submissions then need no system call.
+	 */
+	QRPC_OPT_SQPOLL,
+	/* The CPU the SQ polling thread runs on; QRPC_CPU_ANY (default) = any. */
+	QRPC_OPT_SQPOLL_CPU,
 };
+
+#define QRPC_CPU_ANY	UINT64_MAX
 
 enum qrpc_delivery {
 	QRPC_DELIVERY_EXPRESS = 0,	/* kept in memory (default) */
