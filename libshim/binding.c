@@ -102,6 +102,7 @@ void qrpc_binding_free(struct qrpc_binding *b)
 			pp = &(*pp)->next_in_thread;
 	}
 	qrpc_async_shutdown(b);
+	qrpc_journal_free(b->journal);
 	while ((ch = b->channels)) {
 		b->channels = ch->next_in_binding;
 		qrpc_channel_destroy(ch);
@@ -242,6 +243,8 @@ int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out)
 		ch->free[ch->nfree++] = CHANNEL_SLOTS - 1 - i;
 	ch->binding = b;
 	ch->spin = SPIN_START;
+	for (i = 0; i < CHANNEL_SLOTS; i++)
+		ch->jrec[i] = -1;
 	*out = ch;
 	return 0;
 fail:
@@ -281,6 +284,8 @@ static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out)
 	return channel_open(b, out);
 }
 
+static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out);
+
 /* Take back the slots the module has released. */
 static void channel_reap_releases(struct qrpc_channel *ch)
 {
@@ -291,10 +296,26 @@ static void channel_reap_releases(struct qrpc_channel *ch)
 					       (CHANNEL_SLOTS - 1)];
 
 		ch->release_head++;
-		if (QRPC_RELEASE_SLOT(e) < CHANNEL_SLOTS &&
-		    ch->nfree < CHANNEL_SLOTS)
+		if (QRPC_RELEASE_SLOT(e) >= CHANNEL_SLOTS)
+			continue;
+		/* A journalled message met its fate: no replay for it. */
+		if (ch->jrec[QRPC_RELEASE_SLOT(e)] >= 0) {
+			qrpc_journal_done(ch->binding->journal,
+					  ch->jrec[QRPC_RELEASE_SLOT(e)]);
+			ch->jrec[QRPC_RELEASE_SLOT(e)] = -1;
+			ch->jpending--;
+		}
+		if (ch->nfree < CHANNEL_SLOTS)
 			ch->free[ch->nfree++] = QRPC_RELEASE_SLOT(e);
 	}
+}
+
+void qrpc_channel_reap_mine(struct qrpc_binding *b)
+{
+	struct qrpc_channel *ch;
+
+	if (!channel_get(b, &ch))
+		channel_reap_releases(ch);
 }
 
 static int channel_slot(struct qrpc_channel *ch)
@@ -423,22 +444,21 @@ int qrpc_released_later(unsigned int kind, int ret)
 	       ret == -EIDRM || ret == -EINTR;
 }
 
-static int make_call(struct qrpc_binding *b, unsigned int kind,
-		     const struct qrpc_if_id *iface, uint32_t opnum,
-		     const void *req, size_t req_len, void *reply,
-		     size_t reply_cap, size_t *reply_len)
+static int make_call_rec(struct qrpc_binding *b, unsigned int kind,
+			 const struct qrpc_if_id *iface, uint32_t opnum,
+			 const void *req, size_t req_len, void *reply,
+			 size_t reply_cap, size_t *reply_len, int rec,
+			 const uint32_t *prio_ttbr)
 {
 	struct qrpc_channel *ch;
 	int slot, ret;
 
-	if (!b || !iface || (req_len && !req) || (reply_cap && !reply))
-		return -EINVAL;
-	if (b->options[QRPC_OPT_DELIVERY] == QRPC_DELIVERY_RECOVERABLE &&
-	    kind == QRPC_KIND_MESSAGE)
-		return -EOPNOTSUPP;
 	ret = channel_get(b, &ch);
 	if (ret)
 		return ret;
+	/* Note receipts of journalled messages as they come. */
+	if (ch->jpending)
+		channel_reap_releases(ch);
 	slot = channel_slot(ch);
 	if (slot < 0)
 		return slot;
@@ -448,9 +468,18 @@ static int make_call(struct qrpc_binding *b, unsigned int kind,
 		ch->free[ch->nfree++] = slot;
 		return ret;
 	}
+	if (prio_ttbr) {
+		/* A replayed message keeps what it was first sent with. */
+		ch->slots[slot].priority = prio_ttbr[0];
+		ch->slots[slot].ttbr_s = prio_ttbr[1];
+	}
 	ret = channel_issue(ch, slot);
 	if (!qrpc_released_later(kind, ret))
 		ch->free[ch->nfree++] = slot;
+	else if (rec >= 0) {
+		ch->jrec[slot] = rec;
+		ch->jpending++;
+	}
 	if (ret < 0 && ret != -EREMOTEIO)
 		return ret;
 	if (ret == -EREMOTEIO)
@@ -463,6 +492,49 @@ static int make_call(struct qrpc_binding *b, unsigned int kind,
 			*reply_len = ret;
 	}
 	return 0;
+}
+
+int qrpc_send_journalled(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+			 uint32_t opnum, uint32_t priority, uint32_t ttbr_s,
+			 const void *req, size_t len, int rec)
+{
+	const uint32_t prio_ttbr[2] = { priority, ttbr_s };
+
+	return make_call_rec(b, QRPC_KIND_MESSAGE, iface, opnum, req, len,
+			     NULL, 0, NULL, rec, prio_ttbr);
+}
+
+static int make_call(struct qrpc_binding *b, unsigned int kind,
+		     const struct qrpc_if_id *iface, uint32_t opnum,
+		     const void *req, size_t req_len, void *reply,
+		     size_t reply_cap, size_t *reply_len)
+{
+	int rec, ret;
+
+	if (!b || !iface || (req_len && !req) || (reply_cap && !reply))
+		return -EINVAL;
+	if (kind != QRPC_KIND_MESSAGE ||
+	    b->options[QRPC_OPT_DELIVERY] != QRPC_DELIVERY_RECOVERABLE)
+		return make_call_rec(b, kind, iface, opnum, req, req_len, reply,
+				     reply_cap, reply_len, -1, NULL);
+
+	/* Recoverable: on disk before it is sent. */
+	if (!b->journal)
+		return -EINVAL;
+	rec = qrpc_journal_add(b->journal, iface, opnum,
+			       b->options[QRPC_OPT_PRIORITY],
+			       b->options[QRPC_OPT_TIME_TO_BE_RECEIVED], req,
+			       req_len);
+	if (rec < 0)
+		return rec;
+	ret = qrpc_send_journalled(b, iface, opnum,
+				   b->options[QRPC_OPT_PRIORITY],
+				   b->options[QRPC_OPT_TIME_TO_BE_RECEIVED],
+				   req, req_len, rec);
+	/* Refused now: the caller has the error; nothing to replay. */
+	if (ret)
+		qrpc_journal_done(b->journal, rec);
+	return ret;
 }
 
 int qrpc_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,

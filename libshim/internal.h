@@ -44,9 +44,15 @@ struct qrpc_channel {
 	struct io_uring		uring;
 	int			no_uring;	/* calls go through ioctl() */
 	unsigned int		spin;		/* polls before sleeping; adapts */
+	int			jrec[CHANNEL_SLOTS];	/* journal record, or -1 */
+	unsigned int		jpending;	/* slots with a record */
 };
 
 struct qrpc_async_rt;
+struct qrpc_journal_file;
+
+/* Records in a journal: recoverable messages pending at once. */
+#define QRPC_JOURNAL_RECORDS	256
 
 struct qrpc_binding {
 	char			port[QRPC_NAME_MAX];
@@ -54,6 +60,7 @@ struct qrpc_binding {
 	uint64_t		options[QRPC_OPT_SQPOLL_CPU + 1];
 	struct qrpc_channel	*channels;
 	struct qrpc_async_rt	*async;		/* made on the first [async] call */
+	struct qrpc_journal_file	*journal;	/* recoverable delivery */
 };
 
 int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out);
@@ -74,6 +81,20 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
  */
 int qrpc_uring_init(struct io_uring *ring, unsigned int entries,
 		    struct io_uring_params *params);
+
+/* journal.c */
+void qrpc_journal_free(struct qrpc_journal_file *j);
+int qrpc_journal_add(struct qrpc_journal_file *j, const struct qrpc_if_id *iface,
+		     uint32_t opnum, uint32_t priority, uint32_t ttbr_s,
+		     const void *req, size_t len);
+void qrpc_journal_done(struct qrpc_journal_file *j, int rec);
+
+/* binding.c: send a journalled [message] (record @rec) now. */
+int qrpc_send_journalled(struct qrpc_binding *b, const struct qrpc_if_id *iface,
+			 uint32_t opnum, uint32_t priority, uint32_t ttbr_s,
+			 const void *req, size_t len, int rec);
+/* binding.c: note the receipts that reached this thread's channel. */
+void qrpc_channel_reap_mine(struct qrpc_binding *b);
 
 /* async.c: stop the runtime of @b's [async] calls, if it runs. */
 void qrpc_async_shutdown(struct qrpc_binding *b);

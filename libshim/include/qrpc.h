@@ -118,7 +118,7 @@ enum qrpc_option {
 
 enum qrpc_delivery {
 	QRPC_DELIVERY_EXPRESS = 0,	/* kept in memory (default) */
-	QRPC_DELIVERY_RECOVERABLE = 1,	/* journalled to disk first (not yet: -EOPNOTSUPP) */
+	QRPC_DELIVERY_RECOVERABLE = 1,	/* [message]: journalled to disk first (qrpc_binding_set_journal()) */
 };
 
 enum qrpc_journal {
@@ -141,6 +141,29 @@ int qrpc_binding_set_option(struct qrpc_binding *b, enum qrpc_option option,
 /* qrpc_binding_inq_option() - read an option; 0 or -EINVAL. */
 int qrpc_binding_inq_option(const struct qrpc_binding *b,
 			    enum qrpc_option option, uint64_t *value);
+
+/*
+ * qrpc_binding_set_journal() - journal for recoverable delivery.
+ * @path: a file (created if missing, grown to 1 MiB) or a block device
+ *
+ * With QRPC_OPT_DELIVERY set to QRPC_DELIVERY_RECOVERABLE, a [message] is
+ * written to the journal and flushed to disk before it is sent, and kept
+ * there as pending until the module reports it received (or failed for
+ * good: expired, dead-lettered, port gone).  After a crash, the program
+ * calls qrpc_journal_replay() to send again what is still pending:
+ * delivery is at least once.  Returns 0, -EINVAL (a journal is set
+ * already), -ENOMEM, or the error of opening @path.
+ */
+int qrpc_binding_set_journal(struct qrpc_binding *b, const char *path);
+
+/*
+ * qrpc_journal_replay() - send again every message the journal holds as
+ * pending, with the priority and time to be received it was first sent
+ * with.  Call it once, when the program starts, before sending.  Returns
+ * how many were sent, or a negative errno (-EINVAL: no journal; the error
+ * of a send, which stops the replay).
+ */
+int qrpc_journal_replay(struct qrpc_binding *b);
 
 /*
  * Calls.  The functions below copy the request into the connection's
@@ -178,7 +201,10 @@ int qrpc_call_maybe(struct qrpc_binding *b, const struct qrpc_if_id *iface,
  * qrpc_call_message() - send a [message] call: stored until a server that
  * registered @iface takes it, even if none runs now.  Returns once it is
  * stored: 0, or a negative errno (-EAGAIN: queue full, and no time to
- * reach the queue set; -ETIMEDOUT: no room came within it).
+ * reach the queue set; -ETIMEDOUT: no room came within it).  With
+ * recoverable delivery the message is on disk first (-EINVAL: no journal
+ * set; -ENOSPC: 256 recoverable messages pending; -EMSGSIZE: above 4024
+ * bytes).
  */
 int qrpc_call_message(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 		      uint32_t opnum, const void *req, size_t req_len);
