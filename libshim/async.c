@@ -70,7 +70,7 @@ static void slot_settle(struct qrpc_async_rt *rt, unsigned int slot)
 	rt->seen[slot] = 0;
 	rt->ended[slot] = 0;
 	rt->calls[slot] = NULL;
-	ch->free[ch->nfree++] = slot;
+	qrpc_channel_slot_put(ch, slot);
 }
 
 static void reap_releases(struct qrpc_async_rt *rt)
@@ -326,7 +326,7 @@ int qrpc_async_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 		ret = qrpc_channel_fill(ch, slot, QRPC_KIND_CALL, iface, opnum,
 					req, req_len, reply_cap);
 		if (ret) {
-			ch->free[ch->nfree++] = slot;
+			ch->free[ch->nfree++] = slot;	/* fill held nothing */
 		} else {
 			a->slot = slot;
 			rt->calls[slot] = a;
@@ -334,7 +334,7 @@ int qrpc_async_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 			      qrpc_channel_submit_call(ch, slot, slot);
 			if (ret) {
 				rt->calls[slot] = NULL;
-				ch->free[ch->nfree++] = slot;
+				qrpc_channel_slot_put(ch, slot);
 			}
 		}
 	}

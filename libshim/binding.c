@@ -286,6 +286,49 @@ static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out)
 
 static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out);
 
+/*
+ * First fit of @n consecutive free pages in @map: the first page, or -1.
+ * An area has 512 pages, so a scan is short.
+ */
+static int pages_get(struct qrpc_pages *map, unsigned int n)
+{
+	unsigned int first = 0, run = 0, i;
+
+	for (i = 0; i < AREA_PAGES; i++) {
+		if (map->used[i / 64] & (1ULL << (i % 64))) {
+			run = 0;
+			first = i + 1;
+			continue;
+		}
+		if (++run == n) {
+			for (i = first; i < first + n; i++)
+				map->used[i / 64] |= 1ULL << (i % 64);
+			return (int)first;
+		}
+	}
+	return -1;
+}
+
+static void pages_put(struct qrpc_pages *map, unsigned int first,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = first; i < first + n; i++)
+		map->used[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/* @slot is free again, and so are the pages its call held. */
+void qrpc_channel_slot_put(struct qrpc_channel *ch, unsigned int slot)
+{
+	pages_put(&ch->req_map, ch->req_first[slot], ch->req_npages[slot]);
+	pages_put(&ch->rep_map, ch->rep_first[slot], ch->rep_npages[slot]);
+	ch->req_npages[slot] = 0;
+	ch->rep_npages[slot] = 0;
+	if (ch->nfree < CHANNEL_SLOTS)
+		ch->free[ch->nfree++] = slot;
+}
+
 /* Take back the slots the module has released. */
 static void channel_reap_releases(struct qrpc_channel *ch)
 {
@@ -305,8 +348,7 @@ static void channel_reap_releases(struct qrpc_channel *ch)
 			ch->jrec[QRPC_RELEASE_SLOT(e)] = -1;
 			ch->jpending--;
 		}
-		if (ch->nfree < CHANNEL_SLOTS)
-			ch->free[ch->nfree++] = QRPC_RELEASE_SLOT(e);
+		qrpc_channel_slot_put(ch, QRPC_RELEASE_SLOT(e));
 	}
 }
 
@@ -335,21 +377,47 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 		      size_t reply_cap)
 {
 	struct qrpc_binding *b = ch->binding;
-	size_t share = ch->req_size / CHANNEL_SLOTS;
+	unsigned int req_pages, rep_pages;
+	int req_first = 0, rep_first = 0;
 	struct qrpc_slot s;
 
-	if (req_len > share || reply_cap > ch->reply_size / CHANNEL_SLOTS)
+	if (req_len > CHANNEL_AREA || reply_cap > CHANNEL_AREA)
 		return -EMSGSIZE;
+	if (kind != QRPC_KIND_CALL)
+		reply_cap = 0;
+	/*
+	 * The request and the reply get pages of their own for as long as
+	 * the call holds its slot: no copy, and no limit but the area's.
+	 */
+	req_pages = (req_len + AREA_PAGE - 1) / AREA_PAGE;
+	rep_pages = (reply_cap + AREA_PAGE - 1) / AREA_PAGE;
+	if (req_pages) {
+		req_first = pages_get(&ch->req_map, req_pages);
+		if (req_first < 0)
+			return -EBUSY;	/* pages held by calls in flight */
+	}
+	if (rep_pages) {
+		rep_first = pages_get(&ch->rep_map, rep_pages);
+		if (rep_first < 0) {
+			pages_put(&ch->req_map, req_first, req_pages);
+			return -EBUSY;
+		}
+	}
+	ch->req_first[slot] = req_first;
+	ch->req_npages[slot] = req_pages;
+	ch->rep_first[slot] = rep_first;
+	ch->rep_npages[slot] = rep_pages;
+
 	memset(&s, 0, sizeof(s));
 	s.kind = kind;
 	s.priority = __atomic_load_n(&b->options[QRPC_OPT_PRIORITY],
 				     __ATOMIC_RELAXED);
 	s.opnum = opnum;
 	s.iface = *iface;
-	s.req_off = slot * share;
+	s.req_off = req_first * AREA_PAGE;
 	s.req_len = req_len;
 	if (kind == QRPC_KIND_CALL) {
-		s.rep_off = slot * (ch->reply_size / CHANNEL_SLOTS);
+		s.rep_off = rep_first * AREA_PAGE;
 		s.rep_cap = reply_cap;
 		s.timeout_ms = b->options[QRPC_OPT_CALL_TIMEOUT];
 	} else if (kind == QRPC_KIND_MESSAGE) {
@@ -364,13 +432,12 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 	return 0;
 }
 
-/* Queue CALL on @slot in @ch's ring and submit it. */
-int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
+/* Queue CALL on @slot in @ch's ring, not yet submitted. */
+static int channel_prep_call(struct qrpc_channel *ch, unsigned int slot,
 			     uint64_t user_data)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ch->uring);
 	struct qrpc_io io = { ch->conn, slot, 0, 0 };
-	int ret;
 
 	if (!sqe)
 		return -EBUSY;
@@ -378,7 +445,17 @@ int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
 	sqe->cmd_op = QRPC_IOC_CALL;
 	memcpy(sqe->cmd, &io, sizeof(io));
 	sqe->user_data = user_data;
-	ret = io_uring_submit(&ch->uring);
+	return 0;
+}
+
+/* Queue CALL on @slot in @ch's ring and submit it. */
+int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
+			     uint64_t user_data)
+{
+	int ret = channel_prep_call(ch, slot, user_data);
+
+	if (!ret)
+		ret = io_uring_submit(&ch->uring);
 	return ret < 0 ? ret : 0;
 }
 
@@ -465,7 +542,7 @@ static int make_call_rec(struct qrpc_binding *b, unsigned int kind,
 	ret = qrpc_channel_fill(ch, slot, kind, iface, opnum, req, req_len,
 				reply_cap);
 	if (ret) {
-		ch->free[ch->nfree++] = slot;
+		ch->free[ch->nfree++] = slot;	/* fill holds nothing on failure */
 		return ret;
 	}
 	if (prio_ttbr) {
@@ -475,7 +552,7 @@ static int make_call_rec(struct qrpc_binding *b, unsigned int kind,
 	}
 	ret = channel_issue(ch, slot);
 	if (!qrpc_released_later(kind, ret))
-		ch->free[ch->nfree++] = slot;
+		qrpc_channel_slot_put(ch, slot);
 	else if (rec >= 0) {
 		ch->jrec[slot] = rec;
 		ch->jpending++;
@@ -557,4 +634,123 @@ int qrpc_call_message(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 {
 	return make_call(b, QRPC_KIND_MESSAGE, iface, opnum, req, req_len, NULL,
 			 0, NULL);
+}
+
+/*
+ * One chunk of a batch: up to CHANNEL_SLOTS one-way calls filled, queued
+ * and submitted at once, then their results collected.  Returns how many
+ * were taken from @reqs (stored or failed), or a negative errno if none
+ * could be.
+ */
+static int batch_chunk(struct qrpc_channel *ch, unsigned int kind,
+		       const struct qrpc_if_id *iface,
+		       const struct qrpc_req *reqs, unsigned int n,
+		       int *results)
+{
+	unsigned int slots[CHANNEL_SLOTS], q = 0, i;
+	struct io_uring_cqe *cqe;
+	int ret, fail = 0;
+
+	/*
+	 * One-way calls hold their slots until a server takes them: when all
+	 * are busy, wait for some to come back (back-pressure), a second at
+	 * most.
+	 */
+	channel_reap_releases(ch);
+	for (i = 0; !ch->nfree && i < 10000; i++) {
+		usleep(100);
+		channel_reap_releases(ch);
+	}
+	while (q < n && q < CHANNEL_SLOTS && ch->nfree) {
+		unsigned int slot = ch->free[--ch->nfree];
+
+		ret = qrpc_channel_fill(ch, slot, kind, iface, reqs[q].opnum,
+					reqs[q].data, reqs[q].len, 0);
+		if (!ret && !ch->no_uring)
+			ret = channel_prep_call(ch, slot, q);
+		if (ret) {
+			/* This one fails alone; those queued still go. */
+			qrpc_channel_slot_put(ch, slot);
+			fail = ret;
+			break;
+		}
+		slots[q++] = slot;
+	}
+	if (!q && !fail)
+		return -EBUSY;	/* no slot came back within the second */
+	if (ch->no_uring) {
+		for (i = 0; i < q; i++)
+			results[i] = qrpc_channel_call_ioctl(ch, slots[i]);
+	} else if (q) {
+		ret = io_uring_submit_and_wait(&ch->uring, q);
+		for (i = 0; i < q; i++)
+			results[i] = ret < 0 ? ret : -EIO;
+		for (i = 0; ret >= 0 && i < q; i++) {
+			if (io_uring_wait_cqe(&ch->uring, &cqe))
+				break;
+			if (cqe->user_data < q)
+				results[cqe->user_data] = cqe->res;
+			io_uring_cqe_seen(&ch->uring, cqe);
+		}
+	}
+	for (i = 0; i < q; i++)
+		if (!qrpc_released_later(kind, results[i]))
+			qrpc_channel_slot_put(ch, slots[i]);
+	if (fail) {
+		results[q] = fail;
+		return (int)q + 1;
+	}
+	return (int)q;
+}
+
+int qrpc_call_batch(struct qrpc_binding *b, unsigned int kind,
+		    const struct qrpc_if_id *iface, const struct qrpc_req *reqs,
+		    unsigned int n, int *results)
+{
+	struct qrpc_channel *ch;
+	int chunk[CHANNEL_SLOTS];
+	unsigned int done = 0, i;
+	int ok = 0, ret;
+
+	if (!b || !iface || !reqs ||
+	    (kind != QRPC_KIND_MAYBE && kind != QRPC_KIND_MESSAGE))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (reqs[i].len && !reqs[i].data)
+			return -EINVAL;
+	/* Journalled messages go one by one: each is on disk before sent. */
+	if (kind == QRPC_KIND_MESSAGE &&
+	    b->options[QRPC_OPT_DELIVERY] == QRPC_DELIVERY_RECOVERABLE) {
+		for (i = 0; i < n; i++) {
+			ret = make_call(b, kind, iface, reqs[i].opnum,
+					reqs[i].data, reqs[i].len, NULL, 0,
+					NULL);
+			if (results)
+				results[i] = ret;
+			ok += !ret;
+		}
+		return ok;
+	}
+	ret = channel_get(b, &ch);
+	if (ret)
+		return ret;
+	while (done < n) {
+		ret = batch_chunk(ch, kind, iface, reqs + done, n - done, chunk);
+		if (ret < 0) {
+			if (!ok && !done)
+				return ret;
+			/* The rest cannot go now: say so for each. */
+			for (; done < n; done++)
+				if (results)
+					results[done] = ret;
+			break;
+		}
+		for (i = 0; i < (unsigned int)ret; i++) {
+			if (results)
+				results[done + i] = chunk[i];
+			ok += !chunk[i];
+		}
+		done += ret;
+	}
+	return ok;
 }

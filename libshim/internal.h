@@ -13,9 +13,17 @@
 #include "qrpc.h"
 
 #define CHANNEL_SLOTS		64
-#define CHANNEL_AREA		(1U << 20)	/* request and reply areas */
+#define CHANNEL_AREA		(2U << 20)	/* request and reply areas */
 /* Busy-polls of the completion ring before sleeping in io_uring_enter. */
 #define SPIN_POLLS		2000
+
+#define AREA_PAGE		4096
+#define AREA_PAGES		(CHANNEL_AREA / AREA_PAGE)
+
+/* Which pages of an area are in use: one bit per page. */
+struct qrpc_pages {
+	uint64_t		used[AREA_PAGES / 64];
+};
 
 /*
  * A connection to a binding's port with its arena mapped and an io_uring
@@ -45,6 +53,13 @@ struct qrpc_channel {
 	int			no_uring;	/* calls go through ioctl() */
 	unsigned int		spin;		/* polls before sleeping; adapts */
 	int			jrec[CHANNEL_SLOTS];	/* journal record, or -1 */
+	/* The request and reply pages each slot's call holds. */
+	struct qrpc_pages	req_map;
+	struct qrpc_pages	rep_map;
+	uint16_t		req_first[CHANNEL_SLOTS];
+	uint16_t		req_npages[CHANNEL_SLOTS];
+	uint16_t		rep_first[CHANNEL_SLOTS];
+	uint16_t		rep_npages[CHANNEL_SLOTS];
 	unsigned int		jpending;	/* slots with a record */
 };
 
@@ -72,6 +87,7 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
 			     uint64_t user_data);
 int qrpc_released_later(unsigned int kind, int ret);
+void qrpc_channel_slot_put(struct qrpc_channel *ch, unsigned int slot);
 int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
 
 /*

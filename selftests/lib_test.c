@@ -183,7 +183,8 @@ TEST_F(lib, no_port_or_no_server)
 				       NULL));
 	/* A [maybe] nobody serves is dropped, not an error. */
 	EXPECT_EQ(0, qrpc_call_maybe(self->b, &other, 2, "m", 1));
-	EXPECT_EQ(-EMSGSIZE, qrpc_call(self->b, &echo_if, 0, "x", 1 << 20,
+	/* More than the connection's area (2 MiB): refused before any copy. */
+	EXPECT_EQ(-EMSGSIZE, qrpc_call(self->b, &echo_if, 0, "x", 3 << 20,
 				       NULL, 0, NULL));
 }
 
@@ -310,6 +311,70 @@ TEST_F(lib, handler_completes_from_another_thread)
 	for (i = 0; i < 20; i++)
 		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, "a", 1, rep,
 				       sizeof(rep), &len));
+}
+
+/* Requests and replies of up to the area's size (2 MiB), in place. */
+TEST_F(lib, large_payloads)
+{
+	size_t sizes[] = { 16 << 10, 64 << 10, 1 << 20 }, len, i;
+	unsigned char *req = malloc(1 << 20), *rep = malloc(1 << 20);
+
+	ASSERT_NE(NULL, req);
+	ASSERT_NE(NULL, rep);
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memset(req, (int)i + 1, sizes[i]);
+		req[sizes[i] - 1] = 0x5a;
+		len = 0;
+		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, req, sizes[i], rep,
+				       sizes[i], &len)) TH_LOG("size %zu", sizes[i]);
+		EXPECT_EQ(sizes[i], len);
+		EXPECT_EQ(0, memcmp(req, rep, sizes[i]));
+	}
+	EXPECT_EQ(-EMSGSIZE, qrpc_call(self->b, &echo_if, 0, req, 3 << 20, rep,
+				       16, &len));
+	free(req);
+	free(rep);
+}
+
+/* Batches of one-way calls: one submission for many, every result kept. */
+TEST_F(lib, batches_of_one_way_calls)
+{
+	struct qrpc_req reqs[200];
+	int results[200];
+	unsigned char tags[200];
+	struct qrpc_if_id other = echo_if;
+	unsigned int i;
+
+	for (i = 0; i < 200; i++) {
+		tags[i] = (unsigned char)i;
+		reqs[i].data = &tags[i];
+		reqs[i].len = 1;
+		reqs[i].opnum = 2;
+	}
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 2));
+	EXPECT_EQ(200, qrpc_call_batch(self->b, QRPC_KIND_MESSAGE, &echo_if,
+				       reqs, 200, results));
+	for (i = 0; i < 200; i++)
+		EXPECT_EQ(0, results[i]);
+	EXPECT_EQ(50, qrpc_call_batch(self->b, QRPC_KIND_MAYBE, &echo_if,
+				      reqs, 50, NULL));
+	for (i = 0; i < 500 && self->st.messages + self->st.maybes < 250; i++)
+		usleep(10000);
+	EXPECT_EQ(200, self->st.messages);
+	EXPECT_EQ(50, self->st.maybes);
+	/* Nobody serves this one: [maybe] calls are dropped, still "sent". */
+	other.major = 7;
+	EXPECT_EQ(10, qrpc_call_batch(self->b, QRPC_KIND_MAYBE, &other, reqs,
+				      10, results));
+	/* A request larger than the area fails alone, before any copy. */
+	reqs[3].len = 3 << 20;
+	EXPECT_EQ(9, qrpc_call_batch(self->b, QRPC_KIND_MESSAGE, &echo_if, reqs,
+				     10, results));
+	EXPECT_EQ(-EMSGSIZE, results[3]);
+	EXPECT_EQ(0, results[4]);
+	EXPECT_EQ(-EINVAL, qrpc_call_batch(self->b, QRPC_KIND_CALL, &echo_if,
+					   reqs, 1, NULL));
 }
 
 /* Connections with io_uring's SQ polling thread, pinned to a CPU. */

@@ -171,8 +171,10 @@ int qrpc_journal_replay(struct qrpc_binding *b);
  * marshal in place instead.  Each returns 0 on success, a negative errno
  * when the call could not be made or completed (-ENOENT: no such port,
  * -ENOTCONN: no server serves the interface, -EAGAIN: queue full,
- * -EDQUOT: the user's queued bytes are at their quota, -EMSGSIZE: request
- * too large, -ETIMEDOUT, -EPIPE: the server died), or a positive RPC
+ * -EDQUOT: the user's queued bytes are at their quota, -EMSGSIZE: a
+ * request or reply room above 2 MiB, the size of a connection's areas, or
+ * above the port's limit, -EBUSY: the thread's calls in flight hold all
+ * of the area, -ETIMEDOUT, -EPIPE: the server died), or a positive RPC
  * status: the fault code a server aborted the call with.
  */
 
@@ -284,6 +286,31 @@ int qrpc_async_complete(struct qrpc_async *a, void *reply, size_t reply_cap,
  * if the call had already ended.
  */
 int qrpc_async_cancel(struct qrpc_async *a, int abortive);
+
+/* One call of a batch. */
+struct qrpc_req {
+	const void	*data;
+	size_t		len;
+	uint32_t	opnum;
+};
+
+/*
+ * qrpc_call_batch() - send @n one-way calls of @kind (QRPC_KIND_MAYBE or
+ * QRPC_KIND_MESSAGE) with as few submissions as possible: up to 64 slots
+ * are filled and submitted to the module at once.
+ * @results: if not NULL, each call's result, as qrpc_call_maybe() or
+ *           qrpc_call_message() would have returned it
+ *
+ * Returns how many calls were stored (for [maybe]: sent, dropped or not),
+ * or a negative errno when none could be made (-EINVAL, -ENOENT no such
+ * port, -EBUSY: every slot of the thread's connection (64) still holds a
+ * message no server has taken, and none came back within a second; the
+ * batch waits that long for them).  With recoverable delivery the messages
+ * go one by one, each journalled first.
+ */
+int qrpc_call_batch(struct qrpc_binding *b, unsigned int kind,
+		    const struct qrpc_if_id *iface, const struct qrpc_req *reqs,
+		    unsigned int n, int *results);
 
 /*
  * Servers.
