@@ -432,20 +432,31 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 	return 0;
 }
 
+/*
+ * Queue data-path command @op on @ring, its struct qrpc_io in the SQE's
+ * command area; not yet submitted.  -EBUSY if the ring is full.
+ */
+int qrpc_prep_io(struct io_uring *ring, int fd, unsigned int op,
+		 const struct qrpc_io *io, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = op;
+	memcpy(sqe->cmd, io, sizeof(*io));
+	sqe->user_data = user_data;
+	return 0;
+}
+
 /* Queue CALL on @slot in @ch's ring, not yet submitted. */
 static int channel_prep_call(struct qrpc_channel *ch, unsigned int slot,
 			     uint64_t user_data)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ch->uring);
 	struct qrpc_io io = { ch->conn, slot, 0, 0 };
 
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, ch->fd, NULL, 0, 0);
-	sqe->cmd_op = QRPC_IOC_CALL;
-	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = user_data;
-	return 0;
+	return qrpc_prep_io(&ch->uring, ch->fd, QRPC_IOC_CALL, &io, user_data);
 }
 
 /* Queue CALL on @slot in @ch's ring and submit it. */

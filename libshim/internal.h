@@ -87,6 +87,8 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
 			     uint64_t user_data);
 int qrpc_released_later(unsigned int kind, int ret);
+int qrpc_prep_io(struct io_uring *ring, int fd, unsigned int op,
+		 const struct qrpc_io *io, uint64_t user_data);
 void qrpc_channel_slot_put(struct qrpc_channel *ch, unsigned int slot);
 int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
 

@@ -131,16 +131,9 @@ int qrpc_server_register(struct qrpc_server *srv,
 static int io_submit(struct worker *w, unsigned int op, unsigned int tag,
 		     unsigned int arg, unsigned int len)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&w->ring);
 	struct qrpc_io io = { w->handle, tag, arg, len };
 
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, w->fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = tag;
-	return 0;
+	return qrpc_prep_io(&w->ring, w->fd, op, &io, tag);
 }
 
 static int wake_submit(struct worker *w)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "qrpc.h"
+#include "handlers.h"
 #include "helpers.h"
 #include "kselftest_harness.h"
 
@@ -21,43 +22,8 @@ static const struct qrpc_if_id async_if = {
 	.major = 1,
 };
 
-static int saw_cancel;
 
-/* op 0: echo. */
-static int op_echo(struct qrpc_call_ctx *ctx, void *arg)
-{
-	size_t len, cap;
-	const void *req = qrpc_ctx_request(ctx, &len);
-	void *rep = qrpc_ctx_reply_buf(ctx, &cap);
-
-	(void)arg;
-	if (len > cap)
-		return 1;
-	memcpy(rep, req, len);
-	qrpc_ctx_set_reply_len(ctx, len);
-	return 0;
-}
-
-/*
- * op 1: take up to 2 s, watching for a cancel; a cancelled call ends with
- * fault 1818 (RPC_S_CALL_CANCELLED).
- */
-static int op_slow(struct qrpc_call_ctx *ctx, void *arg)
-{
-	int i;
-
-	(void)arg;
-	for (i = 0; i < 200; i++) {
-		if (qrpc_ctx_test_cancel(ctx)) {
-			__atomic_store_n(&saw_cancel, 1, __ATOMIC_RELEASE);
-			return 1818;
-		}
-		usleep(10000);
-	}
-	return 0;
-}
-
-static const qrpc_handler_fn async_ops[] = { op_echo, op_slow };
+static const qrpc_handler_fn async_ops[] = { t_op_echo, t_op_slow };
 
 FIXTURE(as) {
 	char name[QRPC_NAME_MAX];
@@ -70,7 +36,7 @@ FIXTURE_SETUP(as)
 	struct qrpc_dispatch d = { .iface = async_if, .nops = 2, .ops = async_ops };
 	char binding[QRPC_NAME_MAX + 8];
 
-	saw_cancel = 0;
+	t_saw_cancel = 0;
 	t_port_name(self->name, "async");
 	snprintf(binding, sizeof(binding), "qrpc:%s", self->name);
 	ASSERT_EQ(0, qrpc_server_create(self->name, 0600,
@@ -203,9 +169,9 @@ TEST_F(as, abortive_cancel)
 	EXPECT_EQ(QRPC_ASYNC_CANCELLED, qrpc_async_status(a));
 	EXPECT_EQ(-EALREADY, qrpc_async_cancel(a, 1));
 	EXPECT_EQ(-ECANCELED, qrpc_async_complete(a, NULL, 0, NULL));
-	for (i = 0; i < 300 && !__atomic_load_n(&saw_cancel, __ATOMIC_ACQUIRE); i++)
+	for (i = 0; i < 300 && !__atomic_load_n(&t_saw_cancel, __ATOMIC_ACQUIRE); i++)
 		usleep(10000);
-	EXPECT_EQ(1, saw_cancel);
+	EXPECT_EQ(1, t_saw_cancel);
 	/* The binding goes on working. */
 	EXPECT_EQ(0, qrpc_call(self->b, &async_if, 0, "x", 1, NULL, 0, NULL) < 0);
 }
@@ -222,7 +188,7 @@ TEST_F(as, non_abortive_cancel_lets_the_server_answer)
 	EXPECT_EQ(QRPC_ASYNC_PENDING, qrpc_async_status(a));
 	EXPECT_EQ(QRPC_ASYNC_FAILED, wait_settled(a));
 	EXPECT_EQ(1818, qrpc_async_complete(a, NULL, 0, NULL));
-	EXPECT_EQ(1, saw_cancel);
+	EXPECT_EQ(1, t_saw_cancel);
 }
 
 TEST_F(as, failures_are_reported_through_the_handle)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "qrpc.h"
+#include "handlers.h"
 #include "helpers.h"
 #include "kselftest_harness.h"
 
@@ -21,22 +22,8 @@ static const struct qrpc_if_id fb_if = {
 	.major = 1,
 };
 
-static int one_way, saw_cancel;
+static int one_way;
 static struct qrpc_call_ctx *pending;
-
-static int op_echo(struct qrpc_call_ctx *ctx, void *arg)
-{
-	size_t len, cap;
-	const void *req = qrpc_ctx_request(ctx, &len);
-	void *rep = qrpc_ctx_reply_buf(ctx, &cap);
-
-	(void)arg;
-	if (len > cap)
-		return 1;
-	memcpy(rep, req, len);
-	qrpc_ctx_set_reply_len(ctx, len);
-	return 0;
-}
 
 static int op_fault(struct qrpc_call_ctx *ctx, void *arg)
 {
@@ -53,21 +40,6 @@ static int op_count(struct qrpc_call_ctx *ctx, void *arg)
 	return 0;
 }
 
-static int op_slow(struct qrpc_call_ctx *ctx, void *arg)
-{
-	int i;
-
-	(void)arg;
-	for (i = 0; i < 300; i++) {
-		if (qrpc_ctx_test_cancel(ctx)) {
-			__atomic_store_n(&saw_cancel, 1, __ATOMIC_RELEASE);
-			return 1818;
-		}
-		usleep(10000);
-	}
-	return 0;
-}
-
 static int op_later(struct qrpc_call_ctx *ctx, void *arg)
 {
 	(void)arg;
@@ -76,7 +48,7 @@ static int op_later(struct qrpc_call_ctx *ctx, void *arg)
 }
 
 static const qrpc_handler_fn fb_ops[] = {
-	op_echo, op_fault, op_count, op_slow, op_later,
+	t_op_echo, op_fault, op_count, t_op_slow, op_later,
 };
 
 FIXTURE(fb) {
@@ -92,7 +64,7 @@ FIXTURE_SETUP(fb)
 
 	/* Each test runs in a process of its own: this is its setting. */
 	setenv("QRPC_NO_URING", "1", 1);
-	one_way = saw_cancel = 0;
+	one_way = t_saw_cancel = 0;
 	pending = NULL;
 	t_port_name(self->name, "fallback");
 	snprintf(binding, sizeof(binding), "qrpc:%s", self->name);
@@ -178,9 +150,9 @@ TEST_F(fb, async_through_ioctl)
 	usleep(100000);
 	EXPECT_EQ(0, qrpc_async_cancel(slow, 1));
 	EXPECT_EQ(-ECANCELED, qrpc_async_complete(slow, NULL, 0, NULL));
-	for (i = 0; i < 300 && !__atomic_load_n(&saw_cancel, __ATOMIC_ACQUIRE); i++)
+	for (i = 0; i < 300 && !__atomic_load_n(&t_saw_cancel, __ATOMIC_ACQUIRE); i++)
 		usleep(10000);
-	EXPECT_EQ(1, saw_cancel);
+	EXPECT_EQ(1, t_saw_cancel);
 }
 
 /*
