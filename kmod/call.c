@@ -515,12 +515,18 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 
 	ret = -ENOMEM;
 	call = kzalloc(sizeof(*call), GFP_KERNEL_ACCOUNT);
-	spare = qrpc_ifq_alloc();
-	if (!call || !spare) {
-		kfree(call);
+	if (!call)
 		goto out;
-	}
 	ret = qrpc_slot_read(arena, io->index, &call->desc);
+	/*
+	 * Only a [message] may need a new interface queue (one for an
+	 * interface nobody serves yet); it is made before the lock is taken.
+	 */
+	if (!ret && call->desc.kind == QRPC_KIND_MESSAGE) {
+		spare = qrpc_ifq_alloc();
+		if (!spare)
+			ret = -ENOMEM;
+	}
 	if (ret) {
 		kfree(call);
 		goto out;
