@@ -93,12 +93,16 @@ static void reap_releases(struct qrpc_async_rt *rt)
 static void notify(struct qrpc_async *a)
 {
 	uint64_t one = 1;
+	ssize_t n;
 
 	switch (a->notify.type) {
 	case QRPC_NOTIFY_EVENTFD:
-		/* Saturated counter: a notification is pending anyway. */
-		if (write(a->notify.eventfd, &one, sizeof(one)) != sizeof(one))
-			break;
+		/*
+		 * A failed write means the counter is saturated: a
+		 * notification is pending anyway, so there is nothing to do.
+		 */
+		n = write(a->notify.eventfd, &one, sizeof(one));
+		(void)n;
 		break;
 	case QRPC_NOTIFY_CALLBACK:
 		a->notify.callback(a, a->notify.arg);

@@ -405,7 +405,8 @@ int qrpc_ctx_test_cancel(const struct qrpc_call_ctx *ctx);
  * qrpc_ctx_complete() - finish a call whose handler returned QRPC_PENDING,
  * from any thread: @fault 0 sends the reply (its length set with
  * qrpc_ctx_set_reply_len()), a positive @fault aborts the call with it.
- * @ctx is freed.  Returns 0, or the module's error.
+ * @ctx belongs to the worker again and must not be used after.  Returns 0,
+ * or the module's error.
  */
 int qrpc_ctx_complete(struct qrpc_call_ctx *ctx, uint32_t fault);
 
