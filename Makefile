@@ -9,6 +9,10 @@
 #   make check          host unit tests, then the selftests in a guest on
 #                       each of KERNELS; ends with "N passed, N failed"
 #   make check-debug    the guest selftests on a KASAN/lockdep/kmemleak kernel
+#   make bench          measure qrpc against pipes, sockets, mq, eventfd,
+#                       futex, MSG_RING, binder and TCP in a guest (2 vCPUs);
+#                       results in build/bench/KERNEL/.  BENCH_ARGS are
+#                       passed to qrpc-bench (e.g. BENCH_ARGS=--quick)
 #   make lint           checkpatch, sparse, W=1, cppcheck, clang-tidy
 #   make fuzz           fuzz the marshalling decoder (FUZZ_SECONDS, default 300)
 #   make setup          install what the above need (done automatically)
@@ -57,6 +61,11 @@ demo:
 	@$(MAKE) --no-print-directory KERNELS="$(firstword $(KERNELS))" all
 	@tools/demo --kernel $(firstword $(KERNELS))
 
+bench:
+	$(ENSURE_SETUP)
+	@$(MAKE) --no-print-directory KERNELS="$(firstword $(KERNELS))" all
+	@tools/bench --kernel $(firstword $(KERNELS)) -- $(BENCH_ARGS)
+
 check:
 	$(ENSURE_SETUP)
 	@$(MAKE) --no-print-directory all
@@ -83,10 +92,10 @@ lint:
 
 clean:
 	rm -rf $(BUILD)/kmod $(BUILD)/libshim $(BUILD)/bin $(BUILD)/selftests \
-		$(BUILD)/unit $(BUILD)/logs
+		$(BUILD)/unit $(BUILD)/logs $(BUILD)/bench
 	rm -f kmod/compat_probed.h
 
-.PHONY: all user lib tools selftests module setup demo check debug-kernel \
+.PHONY: all user lib tools selftests module setup demo bench check debug-kernel \
 	check-debug fuzz lint clean
 
 # Installation.  PREFIX (default /usr/local) and DESTDIR as liburing has

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <liburing.h>
@@ -51,6 +52,7 @@ int qrpc_binding_create(const char *string, struct qrpc_binding **out)
 	pthread_mutex_init(&b->lock, NULL);
 	b->options[QRPC_OPT_PRIORITY] = QRPC_PRIORITY_DEFAULT;
 	b->options[QRPC_OPT_SQPOLL_CPU] = QRPC_CPU_ANY;
+	b->options[QRPC_OPT_SPIN] = QRPC_SPIN_ADAPTIVE;
 	*out = b;
 	return 0;
 }
@@ -132,6 +134,9 @@ static int option_check(enum qrpc_option option, uint64_t value)
 		return value <= UINT32_MAX ? 0 : -EINVAL;
 	case QRPC_OPT_SQPOLL_CPU:
 		return value < CPU_SETSIZE || value == QRPC_CPU_ANY ? 0 : -EINVAL;
+	case QRPC_OPT_SPIN:
+		return value <= QRPC_SPIN_MAX_US || value == QRPC_SPIN_ADAPTIVE ?
+		       0 : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -152,7 +157,7 @@ int qrpc_binding_set_option(struct qrpc_binding *b, enum qrpc_option option,
 int qrpc_binding_inq_option(const struct qrpc_binding *b,
 			    enum qrpc_option option, uint64_t *value)
 {
-	if (option < QRPC_OPT_PRIORITY || option > QRPC_OPT_SQPOLL_CPU)
+	if (option < QRPC_OPT_PRIORITY || option > QRPC_OPT_SPIN)
 		return -EINVAL;
 	*value = __atomic_load_n(&b->options[option], __ATOMIC_RELAXED);
 	return 0;
@@ -362,8 +367,11 @@ void qrpc_channel_reap_mine(struct qrpc_binding *b)
 
 static int channel_slot(struct qrpc_channel *ch)
 {
-	if (!ch->nfree)
-		channel_reap_releases(ch);
+	/*
+	 * Always: besides a slot, the call needs area pages, which calls
+	 * the module has released still hold until they are reaped.
+	 */
+	channel_reap_releases(ch);
 	return ch->nfree ? (int)ch->free[--ch->nfree] : -EBUSY;
 }
 
@@ -482,36 +490,83 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot)
 	return ret < 0 ? -errno : ret;
 }
 
-/*
- * Issue CALL on @slot and wait for its completion: poll the ring a while,
- * then sleep.  The ring is this thread's alone, so every CQE on it is this
- * call's.
- */
-static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
+int qrpc_spin_cqe(struct io_uring *ring, struct io_uring_cqe **cqe,
+		  uint64_t usec)
 {
-	struct io_uring_cqe *cqe;
-	unsigned int spins;
-	int ret;
+	uint64_t end = 0;
+	unsigned int i;
 
-	if (ch->no_uring)
-		return qrpc_channel_call_ioctl(ch, slot);
-	ret = qrpc_channel_submit_call(ch, slot, slot);
-	if (ret < 0)
-		return ret;
+	for (i = 0;; i++) {
+		if (!io_uring_peek_cqe(ring, cqe))
+			return 0;
+		/* The clock is read now and then: it costs more than a poll. */
+		if (!(i % 64)) {
+			struct timespec ts;
+			uint64_t now;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+			if (!end)
+				end = now + usec;
+			else if (now >= end)
+				return -ETIME;
+		}
+		__builtin_ia32_pause();
+	}
+}
+
+/*
+ * Poll for the reply as long as replies lately took to come, and learn:
+ * a reply seen while polling makes the next poll longer, a sleep shorter.
+ */
+static int channel_spin_adaptive(struct qrpc_channel *ch,
+				 struct io_uring_cqe **cqe)
+{
+	unsigned int spins;
+
 	for (spins = 0; spins < ch->spin; spins++) {
-		if (!io_uring_peek_cqe(&ch->uring, &cqe)) {
+		if (!io_uring_peek_cqe(&ch->uring, cqe)) {
 			if (ch->spin < SPIN_MAX)
 				ch->spin += ch->spin / 8 + 1;
-			goto done;
+			return 0;
 		}
 		__builtin_ia32_pause();
 	}
 	if (ch->spin > SPIN_MIN)
 		ch->spin /= 2;
-	ret = io_uring_wait_cqe(&ch->uring, &cqe);
-	if (ret < 0)
+	return -ETIME;
+}
+
+/*
+ * Issue CALL on @slot and wait for its completion: poll the ring as the
+ * binding's QRPC_OPT_SPIN says, then sleep.  The ring is this thread's
+ * alone, so every CQE on it is this call's.
+ */
+static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
+{
+	uint64_t spin = __atomic_load_n(&ch->binding->options[QRPC_OPT_SPIN],
+					__ATOMIC_RELAXED);
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	if (ch->no_uring)
+		return qrpc_channel_call_ioctl(ch, slot);
+	ret = channel_prep_call(ch, slot, slot);
+	if (ret)
 		return ret;
-done:
+	/* Not polling: submit and sleep in one system call. */
+	ret = io_uring_submit_and_wait(&ch->uring, spin ? 0 : 1);
+	if (ret < 0 && ret != -EINTR)
+		return ret;
+	if (spin == QRPC_SPIN_ADAPTIVE)
+		ret = channel_spin_adaptive(ch, &cqe);
+	else
+		ret = spin ? qrpc_spin_cqe(&ch->uring, &cqe, spin) : -ETIME;
+	if (ret) {
+		ret = io_uring_wait_cqe(&ch->uring, &cqe);
+		if (ret < 0)
+			return ret;
+	}
 	ret = cqe->res;
 	io_uring_cqe_seen(&ch->uring, cqe);
 	return ret;

@@ -72,7 +72,7 @@ struct qrpc_journal_file;
 struct qrpc_binding {
 	char			port[QRPC_NAME_MAX];
 	pthread_mutex_t		lock;		/* options, channel list, async */
-	uint64_t		options[QRPC_OPT_SQPOLL_CPU + 1];
+	uint64_t		options[QRPC_OPT_SPIN + 1];
 	struct qrpc_channel	*channels;
 	struct qrpc_async_rt	*async;		/* made on the first [async] call */
 	struct qrpc_journal_file	*journal;	/* recoverable delivery */
@@ -99,6 +99,13 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
  */
 int qrpc_uring_init(struct io_uring *ring, unsigned int entries,
 		    struct io_uring_params *params);
+
+/*
+ * Poll @ring for a completion for up to @usec microseconds: 0 with *@cqe
+ * set, or -ETIME when none came (then the caller sleeps for one).
+ */
+int qrpc_spin_cqe(struct io_uring *ring, struct io_uring_cqe **cqe,
+		  uint64_t usec);
 
 /* journal.c */
 void qrpc_journal_free(struct qrpc_journal_file *j);

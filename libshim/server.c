@@ -32,6 +32,7 @@ struct conn_map {
 	unsigned char		*rep;
 	size_t			req_size;
 	size_t			rep_size;
+	size_t			span;	/* both areas and the guard page between */
 };
 
 struct worker;
@@ -71,6 +72,7 @@ struct qrpc_server {
 	unsigned int		nworkers;
 	struct worker		*workers;
 	int			stop;
+	unsigned int		spin_us;	/* poll before sleeping */
 };
 
 int qrpc_server_create(const char *name, unsigned int mode,
@@ -168,15 +170,25 @@ static struct conn_map *worker_map(struct worker *w, unsigned int id)
 		return NULL;
 	w->maps = cm;
 	cm = &w->maps[w->nmaps];
-	cm->req = mmap(NULL, m.request_size, PROT_READ, MAP_SHARED, w->fd,
-		       (off_t)m.request_off);
-	cm->rep = mmap(NULL, m.reply_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       w->fd, (off_t)m.reply_off);
-	if (cm->req == MAP_FAILED || cm->rep == MAP_FAILED) {
-		if (cm->req != MAP_FAILED)
-			munmap(cm->req, m.request_size);
-		if (cm->rep != MAP_FAILED)
-			munmap(cm->rep, m.reply_size);
+	/*
+	 * The two areas go into one reservation with a guard page between
+	 * them.  Besides catching overruns, the odd page distance keeps a
+	 * copy from request to reply from hitting one index of a
+	 * direct-mapped TLB on every access (QEMU's software TLB thrashes,
+	 * 15 times slower, when the areas sit a power of two apart).
+	 */
+	cm->span = m.request_size + AREA_PAGE + m.reply_size;
+	cm->req = mmap(NULL, cm->span, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (cm->req == MAP_FAILED)
+		return NULL;
+	cm->rep = cm->req + m.request_size + AREA_PAGE;
+	if (mmap(cm->req, m.request_size, PROT_READ, MAP_SHARED | MAP_FIXED,
+		 w->fd, (off_t)m.request_off) == MAP_FAILED ||
+	    mmap(cm->rep, m.reply_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, w->fd,
+		 (off_t)m.reply_off) == MAP_FAILED) {
+		munmap(cm->req, cm->span);
 		return NULL;
 	}
 	cm->id = id;
@@ -298,8 +310,11 @@ static void *worker_main(void *arg)
 		unsigned long long ud;
 		int res;
 
-		io_uring_submit(&w->ring);
-		if (io_uring_wait_cqe(&w->ring, &cqe))
+		/* Not polling: answer and sleep in one system call. */
+		io_uring_submit_and_wait(&w->ring, w->srv->spin_us ? 0 : 1);
+		if ((!w->srv->spin_us ||
+		     qrpc_spin_cqe(&w->ring, &cqe, w->srv->spin_us)) &&
+		    io_uring_wait_cqe(&w->ring, &cqe))
 			continue;
 		ud = cqe->user_data;
 		res = cqe->res;
@@ -338,10 +353,8 @@ static void worker_teardown(struct worker *w)
 		ioctl(w->fd, QRPC_IOC_CLOSE, &h);
 	if (!w->no_uring && w->ring.ring_fd > 0)
 		io_uring_queue_exit(&w->ring);
-	for (i = 0; i < w->nmaps; i++) {
-		munmap(w->maps[i].req, w->maps[i].req_size);
-		munmap(w->maps[i].rep, w->maps[i].rep_size);
-	}
+	for (i = 0; i < w->nmaps; i++)
+		munmap(w->maps[i].req, w->maps[i].span);
 	free(w->maps);
 	if (w->desc)
 		munmap(w->desc, w->desc_size);
@@ -437,6 +450,16 @@ static void worker_wake(struct worker *w)
 
 	if (write(w->wake_fd, &one, sizeof(one)) != sizeof(one))
 		return;	/* the counter is saturated: a wake-up is pending */
+}
+
+int qrpc_server_set_spin(struct qrpc_server *srv, unsigned int usec)
+{
+	if (usec > QRPC_SPIN_MAX_US)
+		return -EINVAL;
+	if (srv->workers)
+		return -EBUSY;
+	srv->spin_us = usec;
+	return 0;
 }
 
 int qrpc_server_stop(struct qrpc_server *srv)

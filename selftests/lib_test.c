@@ -331,10 +331,47 @@ TEST_F(lib, large_payloads)
 		EXPECT_EQ(sizes[i], len);
 		EXPECT_EQ(0, memcmp(req, rep, sizes[i]));
 	}
+	/*
+	 * Many more calls than the area holds at once: the pages of each
+	 * answered call are reclaimed before the next needs them.
+	 */
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, req, 64 << 10, rep,
+				       64 << 10, &len)) TH_LOG("call %zu", i);
 	EXPECT_EQ(-EMSGSIZE, qrpc_call(self->b, &echo_if, 0, req, 3 << 20, rep,
 				       16, &len));
 	free(req);
 	free(rep);
+}
+
+/* How callers and workers wait: sleeping at once, polling, adapting. */
+TEST_F(lib, spin_options)
+{
+	static const uint64_t spins[] = { 0, 1000, QRPC_SPIN_ADAPTIVE, 0 };
+	char rep[8];
+	uint64_t v;
+	size_t len;
+	int i;
+
+	EXPECT_EQ(0, qrpc_binding_inq_option(self->b, QRPC_OPT_SPIN, &v));
+	EXPECT_EQ(QRPC_SPIN_ADAPTIVE, v);
+	EXPECT_EQ(-EINVAL, qrpc_binding_set_option(self->b, QRPC_OPT_SPIN,
+						   QRPC_SPIN_MAX_US + 1ULL));
+	EXPECT_EQ(-EINVAL, qrpc_server_set_spin(self->srv,
+						QRPC_SPIN_MAX_US + 1U));
+	ASSERT_EQ(0, qrpc_server_set_spin(self->srv, 2000));
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	EXPECT_EQ(-EBUSY, qrpc_server_set_spin(self->srv, 0));
+	for (i = 0; i < 400; i++) {
+		ASSERT_EQ(0, qrpc_binding_set_option(self->b, QRPC_OPT_SPIN,
+						     spins[i / 100]));
+		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, &i, sizeof(i), rep,
+				       sizeof(rep), &len));
+		ASSERT_EQ(sizeof(i), len);
+		ASSERT_EQ(0, memcmp(rep, &i, sizeof(i)));
+	}
+	EXPECT_EQ(0, qrpc_binding_inq_option(self->b, QRPC_OPT_SPIN, &v));
+	EXPECT_EQ(0, v);
 }
 
 /* Batches of one-way calls: one submission for many, every result kept. */

@@ -112,9 +112,19 @@ enum qrpc_option {
 	QRPC_OPT_SQPOLL,
 	/* The CPU the SQ polling thread runs on; QRPC_CPU_ANY (default) = any. */
 	QRPC_OPT_SQPOLL_CPU,
+	/*
+	 * How a thread waits for a plain call's reply: QRPC_SPIN_ADAPTIVE
+	 * (default) polls its completion ring for as long as replies have
+	 * lately taken to come, then sleeps; 0 sleeps at once (no CPU spent
+	 * waiting); N polls for up to N microseconds (at most
+	 * QRPC_SPIN_MAX_US) before it sleeps.
+	 */
+	QRPC_OPT_SPIN,
 };
 
-#define QRPC_CPU_ANY	UINT64_MAX
+#define QRPC_CPU_ANY		UINT64_MAX
+#define QRPC_SPIN_ADAPTIVE	UINT64_MAX
+#define QRPC_SPIN_MAX_US	10000000U	/* 10 s */
 
 enum qrpc_delivery {
 	QRPC_DELIVERY_EXPRESS = 0,	/* kept in memory (default) */
@@ -368,6 +378,16 @@ int qrpc_server_register(struct qrpc_server *srv,
  * error of attaching a worker.
  */
 int qrpc_server_listen(struct qrpc_server *srv, unsigned int nthreads);
+
+/*
+ * qrpc_server_set_spin() - let each worker poll its completion ring for up
+ * to @usec microseconds (at most QRPC_SPIN_MAX_US) for the next call after
+ * it answered one, before it sleeps: calls that follow each other closely
+ * then need no wake-up, at the price of a busy CPU.  0 (the default)
+ * sleeps at once.  Set it before qrpc_server_listen().  Returns 0, -EINVAL
+ * (@usec too large) or -EBUSY (already listening).
+ */
+int qrpc_server_set_spin(struct qrpc_server *srv, unsigned int usec);
 
 /*
  * qrpc_server_stop() - stop listening: the workers finish the calls they
