@@ -316,6 +316,12 @@ static void qrpc_call_arm(struct qrpc_call *call)
 
 void qrpc_call_disarm(struct qrpc_call *call)
 {
+	/*
+	 * The work is only ever queued with a deadline set, under the lock:
+	 * without one there is nothing to cancel, and most calls have none.
+	 */
+	if (!call->deadline_at)
+		return;
 	call->deadline_at = 0;
 	if (cancel_delayed_work(&call->deadline))
 		qrpc_call_put(call);	/* the work's; never the last */

@@ -81,7 +81,12 @@ void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
 	list_add_tail(&w->watch_node, &inst->watched);
 	w->watched = true;
 	spin_unlock(&inst->watch_lock);
-	mod_delayed_work(system_wq, &inst->monitor, QRPC_MONITOR_PERIOD);
+	/*
+	 * Not mod_delayed_work(): pushing the check back on every park
+	 * would cost a timer update per call and, under steady traffic,
+	 * put the check off for ever.
+	 */
+	queue_delayed_work(system_wq, &inst->monitor, QRPC_MONITOR_PERIOD);
 #endif
 }
 

@@ -276,7 +276,7 @@ static int channel_open(struct qrpc_binding *b, struct qrpc_channel **out)
 }
 
 /* This thread's channel for @b, made on first use. */
-static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out)
+int qrpc_channel_get(struct qrpc_binding *b, struct qrpc_channel **out)
 {
 	struct qrpc_channel *ch;
 
@@ -289,7 +289,6 @@ static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out)
 	return channel_open(b, out);
 }
 
-static int channel_get(struct qrpc_binding *b, struct qrpc_channel **out);
 
 /*
  * First fit of @n consecutive free pages in @map: the first page, or -1.
@@ -353,6 +352,11 @@ static void channel_reap_releases(struct qrpc_channel *ch)
 			ch->jrec[QRPC_RELEASE_SLOT(e)] = -1;
 			ch->jpending--;
 		}
+		/* An in-place call's reply is still being read. */
+		if (ch->hold[QRPC_RELEASE_SLOT(e)]) {
+			ch->hold[QRPC_RELEASE_SLOT(e)] = QRPC_HOLD_RELEASED;
+			continue;
+		}
 		qrpc_channel_slot_put(ch, QRPC_RELEASE_SLOT(e));
 	}
 }
@@ -361,11 +365,11 @@ void qrpc_channel_reap_mine(struct qrpc_binding *b)
 {
 	struct qrpc_channel *ch;
 
-	if (!channel_get(b, &ch))
+	if (!qrpc_channel_get(b, &ch))
 		channel_reap_releases(ch);
 }
 
-static int channel_slot(struct qrpc_channel *ch)
+int qrpc_channel_slot(struct qrpc_channel *ch)
 {
 	/*
 	 * Always: besides a slot, the call needs area pages, which calls
@@ -434,7 +438,7 @@ int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 		if (b->options[QRPC_OPT_JOURNAL] == QRPC_JOURNAL_DEADLETTER)
 			s.flags = QRPC_SLOT_F_DEADLETTER;
 	}
-	if (req_len)
+	if (req_len && req)	/* NULL: the caller writes it in place */
 		memcpy(ch->req + s.req_off, req, req_len);
 	ch->slots[slot] = s;
 	return 0;
@@ -490,27 +494,26 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot)
 	return ret < 0 ? -errno : ret;
 }
 
+uint64_t qrpc_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 int qrpc_spin_cqe(struct io_uring *ring, struct io_uring_cqe **cqe,
 		  uint64_t usec)
 {
-	uint64_t end = 0;
+	uint64_t end = qrpc_now_us() + usec;
 	unsigned int i;
 
-	for (i = 0;; i++) {
+	for (i = 1;; i++) {
 		if (!io_uring_peek_cqe(ring, cqe))
 			return 0;
 		/* The clock is read now and then: it costs more than a poll. */
-		if (!(i % 64)) {
-			struct timespec ts;
-			uint64_t now;
-
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-			if (!end)
-				end = now + usec;
-			else if (now >= end)
-				return -ETIME;
-		}
+		if (!(i % 64) && qrpc_now_us() >= end)
+			return -ETIME;
 		__builtin_ia32_pause();
 	}
 }
@@ -542,7 +545,7 @@ static int channel_spin_adaptive(struct qrpc_channel *ch,
  * binding's QRPC_OPT_SPIN says, then sleep.  The ring is this thread's
  * alone, so every CQE on it is this call's.
  */
-static int channel_issue(struct qrpc_channel *ch, unsigned int slot)
+int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 {
 	uint64_t spin = __atomic_load_n(&ch->binding->options[QRPC_OPT_SPIN],
 					__ATOMIC_RELAXED);
@@ -596,13 +599,13 @@ static int make_call_rec(struct qrpc_binding *b, unsigned int kind,
 	struct qrpc_channel *ch;
 	int slot, ret;
 
-	ret = channel_get(b, &ch);
+	ret = qrpc_channel_get(b, &ch);
 	if (ret)
 		return ret;
 	/* Note receipts of journalled messages as they come. */
 	if (ch->jpending)
 		channel_reap_releases(ch);
-	slot = channel_slot(ch);
+	slot = qrpc_channel_slot(ch);
 	if (slot < 0)
 		return slot;
 	ret = qrpc_channel_fill(ch, slot, kind, iface, opnum, req, req_len,
@@ -616,7 +619,7 @@ static int make_call_rec(struct qrpc_binding *b, unsigned int kind,
 		ch->slots[slot].priority = prio_ttbr[0];
 		ch->slots[slot].ttbr_s = prio_ttbr[1];
 	}
-	ret = channel_issue(ch, slot);
+	ret = qrpc_channel_issue(ch, slot);
 	if (!qrpc_released_later(kind, ret))
 		qrpc_channel_slot_put(ch, slot);
 	else if (rec >= 0) {
@@ -703,6 +706,31 @@ int qrpc_call_message(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 }
 
 /*
+ * One-way calls hold their slots until a server takes them: when all are
+ * busy, wait for some to come back (back-pressure), a second at most.  A
+ * server that keeps up frees slots within microseconds, so the release
+ * ring is polled for a short while before the wait turns to naps.
+ */
+#define SLOT_POLL_US	200
+#define SLOT_WAIT_US	1000000
+
+static void channel_wait_slot(struct qrpc_channel *ch)
+{
+	uint64_t start = qrpc_now_us(), waited = 0;
+	unsigned int i;
+
+	for (i = 1; !ch->nfree && waited < SLOT_WAIT_US; i++) {
+		if (waited < SLOT_POLL_US)
+			__builtin_ia32_pause();
+		else
+			usleep(100);
+		channel_reap_releases(ch);
+		if (!(i % 64) || waited >= SLOT_POLL_US)
+			waited = qrpc_now_us() - start;
+	}
+}
+
+/*
  * One chunk of a batch: up to CHANNEL_SLOTS one-way calls filled, queued
  * and submitted at once, then their results collected.  Returns how many
  * were taken from @reqs (stored or failed), or a negative errno if none
@@ -717,16 +745,9 @@ static int batch_chunk(struct qrpc_channel *ch, unsigned int kind,
 	struct io_uring_cqe *cqe;
 	int ret, fail = 0;
 
-	/*
-	 * One-way calls hold their slots until a server takes them: when all
-	 * are busy, wait for some to come back (back-pressure), a second at
-	 * most.
-	 */
 	channel_reap_releases(ch);
-	for (i = 0; !ch->nfree && i < 10000; i++) {
-		usleep(100);
-		channel_reap_releases(ch);
-	}
+	if (!ch->nfree)
+		channel_wait_slot(ch);
 	while (q < n && q < CHANNEL_SLOTS && ch->nfree) {
 		unsigned int slot = ch->free[--ch->nfree];
 
@@ -797,7 +818,7 @@ int qrpc_call_batch(struct qrpc_binding *b, unsigned int kind,
 		}
 		return ok;
 	}
-	ret = channel_get(b, &ch);
+	ret = qrpc_channel_get(b, &ch);
 	if (ret)
 		return ret;
 	while (done < n) {

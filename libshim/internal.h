@@ -61,6 +61,15 @@ struct qrpc_channel {
 	uint16_t		rep_first[CHANNEL_SLOTS];
 	uint16_t		rep_npages[CHANNEL_SLOTS];
 	unsigned int		jpending;	/* slots with a record */
+	/* In-place calls (inplace.c): slots the caller still holds. */
+	uint8_t			hold[CHANNEL_SLOTS];
+};
+
+/* struct qrpc_channel's hold[]: */
+enum {
+	QRPC_HOLD_NONE = 0,	/* a release frees the slot */
+	QRPC_HOLD_HELD,		/* held by an in-place call */
+	QRPC_HOLD_RELEASED,	/* held, and the module has released it */
 };
 
 struct qrpc_async_rt;
@@ -79,6 +88,12 @@ struct qrpc_binding {
 };
 
 int qrpc_channel_create(struct qrpc_binding *b, struct qrpc_channel **out);
+/* This thread's channel for @b, made on first use. */
+int qrpc_channel_get(struct qrpc_binding *b, struct qrpc_channel **out);
+/* A free slot (releases reaped first), or -EBUSY. */
+int qrpc_channel_slot(struct qrpc_channel *ch);
+/* CALL on @slot and wait as QRPC_OPT_SPIN says: the CQE's result. */
+int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot);
 void qrpc_channel_destroy(struct qrpc_channel *ch);
 int qrpc_channel_fill(struct qrpc_channel *ch, unsigned int slot,
 		      unsigned int kind, const struct qrpc_if_id *iface,
@@ -99,6 +114,9 @@ int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot);
  */
 int qrpc_uring_init(struct io_uring *ring, unsigned int entries,
 		    struct io_uring_params *params);
+
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t qrpc_now_us(void);
 
 /*
  * Poll @ring for a completion for up to @usec microseconds: 0 with *@cqe

@@ -310,12 +310,20 @@ static void *worker_main(void *arg)
 		unsigned long long ud;
 		int res;
 
-		/* Not polling: answer and sleep in one system call. */
-		io_uring_submit_and_wait(&w->ring, w->srv->spin_us ? 0 : 1);
-		if ((!w->srv->spin_us ||
-		     qrpc_spin_cqe(&w->ring, &cqe, w->srv->spin_us)) &&
-		    io_uring_wait_cqe(&w->ring, &cqe))
-			continue;
+		/*
+		 * Only when no call is ready: send the answers queued so far
+		 * and, not polling, sleep for the next call, in one system
+		 * call.  A burst of one-way calls costs one entry to the
+		 * kernel, not one each.
+		 */
+		if (io_uring_peek_cqe(&w->ring, &cqe)) {
+			io_uring_submit_and_wait(&w->ring,
+						 w->srv->spin_us ? 0 : 1);
+			if ((!w->srv->spin_us ||
+			     qrpc_spin_cqe(&w->ring, &cqe, w->srv->spin_us)) &&
+			    io_uring_wait_cqe(&w->ring, &cqe))
+				continue;
+		}
 		ud = cqe->user_data;
 		res = cqe->res;
 		io_uring_cqe_seen(&w->ring, cqe);
@@ -332,8 +340,14 @@ static void *worker_main(void *arg)
 			wake_submit(w);
 			continue;
 		}
-		if (res == 0 && ud < WORKER_TAGS)
+		if (res == 0 && ud < WORKER_TAGS) {
+			/* A caller waits for this one: answer it at once. */
+			int waited = w->desc[ud].kind == QRPC_KIND_CALL;
+
 			worker_dispatch(w, ud);
+			if (waited && io_uring_sq_ready(&w->ring))
+				io_uring_submit(&w->ring);
+		}
 		/* Errors (-EPIPE when stopping) leave the tag idle. */
 	}
 	return NULL;

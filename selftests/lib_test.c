@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -342,6 +343,70 @@ TEST_F(lib, large_payloads)
 				       16, &len));
 	free(req);
 	free(rep);
+}
+
+static void *inplace_other_thread(void *arg)
+{
+	struct qrpc_call_buf *cb = arg;
+
+	return (void *)(intptr_t)qrpc_call_inplace(cb, &echo_if, 0);
+}
+
+/* In-place calls: the request written and the reply read in the areas. */
+TEST_F(lib, inplace_calls)
+{
+	struct qrpc_call_buf cb, held[64];
+	pthread_t t;
+	void *res;
+	size_t i;
+
+	ASSERT_EQ(0, qrpc_server_listen(self->srv, 1));
+	EXPECT_EQ(-EINVAL, qrpc_call_prepare(NULL, 8, 8, &cb));
+	EXPECT_EQ(-EMSGSIZE, qrpc_call_prepare(self->b, 3 << 20, 8, &cb));
+	/* More calls than the areas hold at once, 1 MiB each way. */
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, qrpc_call_prepare(self->b, 1 << 20, 1 << 20, &cb));
+		memset(cb.req, (int)i, 1 << 20);
+		((unsigned char *)cb.req)[12345] = 0xa5;
+		ASSERT_EQ(0, qrpc_call_inplace(&cb, &echo_if, 0));
+		ASSERT_EQ(1 << 20, cb.reply_len);
+		EXPECT_EQ(0xa5, ((const unsigned char *)cb.reply)[12345]);
+		EXPECT_EQ(i, ((const unsigned char *)cb.reply)[(1 << 20) - 1]);
+		/* A call is made once. */
+		EXPECT_EQ(-EINVAL, qrpc_call_inplace(&cb, &echo_if, 0));
+		qrpc_call_release(&cb);
+	}
+	/* The reply stays put while other calls run. */
+	ASSERT_EQ(0, qrpc_call_prepare(self->b, 4, 4096, &held[0]));
+	memcpy(held[0].req, "abcd", 4);
+	ASSERT_EQ(0, qrpc_call_inplace(&held[0], &echo_if, 0));
+	for (i = 0; i < 100; i++) {
+		char rep[8];
+		size_t len;
+
+		ASSERT_EQ(0, qrpc_call(self->b, &echo_if, 0, "wxyz", 4, rep,
+				       sizeof(rep), &len));
+	}
+	EXPECT_EQ(0, memcmp(held[0].reply, "abcd", 4));
+	qrpc_call_release(&held[0]);
+	/* A fault, and a call from a thread that did not prepare it. */
+	ASSERT_EQ(0, qrpc_call_prepare(self->b, 0, 0, &cb));
+	EXPECT_EQ(1818, qrpc_call_inplace(&cb, &echo_if, 1));
+	qrpc_call_release(&cb);
+	ASSERT_EQ(0, qrpc_call_prepare(self->b, 1, 1, &cb));
+	ASSERT_EQ(0, pthread_create(&t, NULL, inplace_other_thread, &cb));
+	ASSERT_EQ(0, pthread_join(t, &res));
+	EXPECT_EQ(-EINVAL, (int)(intptr_t)res);
+	qrpc_call_release(&cb);
+	/* Held slots run out; released unsent, they come back. */
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(0, qrpc_call_prepare(self->b, 16, 16, &held[i]));
+	EXPECT_EQ(-EBUSY, qrpc_call_prepare(self->b, 16, 16, &cb));
+	for (i = 0; i < 64; i++)
+		qrpc_call_release(&held[i]);
+	ASSERT_EQ(0, qrpc_call_prepare(self->b, 16, 16, &cb));
+	qrpc_call_release(&cb);
+	qrpc_call_release(&cb);	/* twice is harmless */
 }
 
 /* How callers and workers wait: sleeping at once, polling, adapting. */

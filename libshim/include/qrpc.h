@@ -201,6 +201,51 @@ int qrpc_call(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 	      size_t reply_cap, size_t *reply_len);
 
 /*
+ * In-place calls: no copy of the request or the reply on the client side.
+ * qrpc_call_prepare() takes a slot and room in the connection's areas and
+ * says where to write the request; qrpc_call_inplace() makes the call and
+ * says where the reply is; qrpc_call_release() gives the room back.  All
+ * three run on the same thread (the connection is the thread's), and the
+ * thread can hold up to 64 calls so at once.  The fields before priv are
+ * the caller's to read; the rest is the library's.
+ */
+struct qrpc_call_buf {
+	void		*req;		/* write the request here: req_len bytes */
+	size_t		req_len;
+	const void	*reply;		/* after qrpc_call_inplace(): the reply */
+	size_t		reply_len;
+	void		*priv;
+	unsigned int	slot;
+	int		state;
+};
+
+/*
+ * qrpc_call_prepare() - get room for a plain call's request (@req_len
+ * bytes, at @cb->req) and reply (up to @reply_cap bytes).  Returns 0, or
+ * -EINVAL, -EMSGSIZE (above 2 MiB), -EBUSY (the thread's calls in flight
+ * or held hold all of the areas), -ENOENT (no such port) or another
+ * negative errno from making the connection.
+ */
+int qrpc_call_prepare(struct qrpc_binding *b, size_t req_len,
+		      size_t reply_cap, struct qrpc_call_buf *cb);
+
+/*
+ * qrpc_call_inplace() - make the call prepared in @cb and wait for its
+ * reply, which is then at @cb->reply, @cb->reply_len bytes, read-only,
+ * until qrpc_call_release().  Returns as qrpc_call() does; -EINVAL if @cb
+ * is not prepared, or was prepared on another thread.  A call is made
+ * once: prepare again for the next.
+ */
+int qrpc_call_inplace(struct qrpc_call_buf *cb, const struct qrpc_if_id *iface,
+		      uint32_t opnum);
+
+/*
+ * qrpc_call_release() - give back what @cb holds, whether or not the call
+ * was made (or succeeded).  @cb may then be prepared again.
+ */
+void qrpc_call_release(struct qrpc_call_buf *cb);
+
+/*
  * qrpc_call_maybe() - send a [maybe] call: no reply, no delivery
  * guarantee.  Returns 0 even when it is dropped (no server listens, or
  * the queue is full; the port counts it), or a negative errno for a call

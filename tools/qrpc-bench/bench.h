@@ -143,7 +143,8 @@ extern const struct rt_peer rt_pipe, rt_unix_stream, rt_unix_seqpacket,
 extern const struct ow_peer ow_posix_mq, ow_unix_seqpacket;
 
 /* peers/qrpc.c: qrpc itself. */
-extern const struct rt_peer rt_qrpc_block, rt_qrpc_spin, rt_qrpc_async;
+extern const struct rt_peer rt_qrpc_call, rt_qrpc_sleep, rt_qrpc_spin,
+	rt_qrpc_async, rt_qrpc_inplace;
 extern const struct ow_peer ow_qrpc_maybe, ow_qrpc_message;
 /*
  * The latency of priority-7 calls, alone and while another process floods

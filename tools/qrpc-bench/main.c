@@ -28,9 +28,12 @@
 
 static unsigned long count = 20000;
 static int failures;
+static const char *only_peers;
+
+static int wanted(const char *only, const char *name);
 
 static const struct rt_peer *const round_trip_peers[] = {
-	&rt_qrpc_block, &rt_qrpc_spin, &rt_qrpc_async,
+	&rt_qrpc_call, &rt_qrpc_sleep, &rt_qrpc_spin, &rt_qrpc_async,
 	&rt_shm_spin, &rt_futex_shm, &rt_eventfd_shm, &rt_pipe,
 	&rt_unix_stream, &rt_unix_seqpacket, &rt_posix_mq, &rt_msg_ring,
 	&rt_tcp, &rt_binder, NULL,
@@ -44,8 +47,11 @@ static void round_trip(enum section sec, const struct rt_peer *p,
 		       size_t payload, unsigned long n)
 {
 	struct lat_stats st;
-	int ret = bench_round_trips(p, payload, n, ASYNC_DEPTH, &st);
+	int ret;
 
+	if (!wanted(only_peers, p->name))
+		return;
+	ret = bench_round_trips(p, payload, n, ASYNC_DEPTH, &st);
 	failures += !!ret;
 	report_add(sec, p->name, payload, &st, !ret);
 	fprintf(stderr, "  %-20s %8zu B  %s\n", p->name, payload,
@@ -73,7 +79,8 @@ static void run_payload_sweep(void)
 
 		if (n < 100)
 			n = 100;
-		round_trip(SEC_PAYLOAD, &rt_qrpc_block, sweep[i], n);
+		round_trip(SEC_PAYLOAD, &rt_qrpc_inplace, sweep[i], n);
+		round_trip(SEC_PAYLOAD, &rt_qrpc_call, sweep[i], n);
 		round_trip(SEC_PAYLOAD, &rt_unix_stream, sweep[i], n);
 	}
 }
@@ -90,8 +97,11 @@ static void run_one_way(void)
 	fprintf(stderr, "One-way throughput, %lu messages each:\n", n);
 	for (i = 0; peers[i]; i++) {
 		struct lat_stats st;
-		int ret = bench_one_way(peers[i], SMALL, n, BATCH, &st);
+		int ret;
 
+		if (!wanted(only_peers, peers[i]->name))
+			continue;
+		ret = bench_one_way(peers[i], SMALL, n, BATCH, &st);
 		failures += !!ret;
 		report_add(SEC_ONE_WAY, peers[i]->name, SMALL, &st, !ret);
 		fprintf(stderr, "  %-20s %s\n", peers[i]->name,
@@ -135,6 +145,8 @@ static void usage(FILE *f)
 		"  -q, --quick           --count 2000 --warmup 200\n"
 		"  -o, --only LIST       comma-separated sections: round-trip, payload,\n"
 		"                        one-way, priority (default: all)\n"
+		"  -p, --peers LIST      comma-separated mechanisms to measure, by the names\n"
+		"                        in the tables (default: all)\n"
 		"  -s, --sizes LIST      payload sweep sizes in bytes, comma-separated,\n"
 		"                        at most 2097152 (default 64,4096,65536,1048576)\n"
 		"  -j, --json FILE       write the results as JSON\n"
@@ -203,6 +215,7 @@ int main(int argc, char **argv)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "peers", required_argument, NULL, 'p' },
 		{ "sizes", required_argument, NULL, 's' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "chart-data", required_argument, NULL, 'c' },
@@ -215,7 +228,7 @@ int main(int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:w:qo:s:j:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:w:qo:p:s:j:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 		case 'w':
@@ -236,6 +249,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			only = optarg;
+			break;
+		case 'p':
+			only_peers = optarg;
 			break;
 		case 's':
 			if (parse_sizes(optarg)) {

@@ -3,9 +3,15 @@
  * qrpc itself, through libqrpc as a program would use it: a server process
  * serving an echo interface on a temporary port, and a client binding.
  *
- * - qrpc-call: plain calls, each side sleeping until the other answers
- *   (QRPC_OPT_SPIN 0, a server that does not spin): the blocking path.
+ * - qrpc-call: plain calls as the library ships them: the caller polls its
+ *   completion ring for a while that adapts to how soon replies come, then
+ *   sleeps; the server sleeps between calls.
+ * - qrpc-call-sleep: neither side polls (QRPC_OPT_SPIN 0): each call and
+ *   each reply is a wake-up, as with the kernel's other IPC.
  * - qrpc-call-spin: both sides poll their completion rings instead.
+ * - qrpc-inplace: qrpc-call, but the client builds its request in the
+ *   request area and reads the reply in place (qrpc_call_prepare()):
+ *   the payload sweep's zero-copy path.
  * - qrpc-async: [async] calls, several in flight, completions announced on
  *   an eventfd; each sample is one call's latency.
  * - qrpc-maybe-batch, qrpc-message-batch: one-way calls, 64 to a
@@ -42,7 +48,8 @@ static const struct qrpc_if_id bench_if = {
 struct qrpc_state {
 	char			port[QRPC_NAME_MAX];
 	char			binding[QRPC_NAME_MAX + 8];
-	unsigned int		spin_us;	/* both sides: 0 sleeps at once */
+	uint64_t		client_spin;	/* QRPC_OPT_SPIN */
+	unsigned int		server_spin;	/* qrpc_server_set_spin() */
 	struct qrpc_binding	*b;
 	unsigned char		*buf;		/* request and reply, client side */
 	/* Server: the one-way calls received, and when to say so. */
@@ -83,7 +90,8 @@ static int sink(struct qrpc_call_ctx *ctx, void *arg)
 
 static const qrpc_handler_fn bench_ops[NOPS] = { echo, sink };
 
-static int state_new(struct bench_env *env, unsigned int spin_us)
+static int state_new(struct bench_env *env, uint64_t client_spin,
+		     unsigned int server_spin)
 {
 	static unsigned int runs;
 	struct qrpc_state *s = calloc(1, sizeof(*s));
@@ -92,7 +100,8 @@ static int state_new(struct bench_env *env, unsigned int spin_us)
 		return -ENOMEM;
 	env->priv = s;
 	s->efd = -1;
-	s->spin_us = spin_us;
+	s->client_spin = client_spin;
+	s->server_spin = server_spin;
 	snprintf(s->port, sizeof(s->port), "qrpc-bench-%d-%u", getpid(),
 		 runs++);
 	snprintf(s->binding, sizeof(s->binding), "qrpc:%s", s->port);
@@ -100,14 +109,19 @@ static int state_new(struct bench_env *env, unsigned int spin_us)
 	return s->buf ? 0 : -ENOMEM;
 }
 
-static int setup_block(struct bench_env *env)
+static int setup_default(struct bench_env *env)
 {
-	return state_new(env, 0);
+	return state_new(env, QRPC_SPIN_ADAPTIVE, 0);
+}
+
+static int setup_sleep(struct bench_env *env)
+{
+	return state_new(env, 0, 0);
 }
 
 static int setup_spin(struct bench_env *env)
 {
-	return state_new(env, SPIN_US);
+	return state_new(env, SPIN_US, SPIN_US);
 }
 
 /* Wait until the harness closes the stop pipe. */
@@ -142,7 +156,7 @@ static int serve(struct bench_env *env)
 		return ret;
 	ret = qrpc_server_register(srv, &d);
 	if (!ret)
-		ret = qrpc_server_set_spin(srv, s->spin_us);
+		ret = qrpc_server_set_spin(srv, s->server_spin);
 	if (!ret)
 		ret = qrpc_server_listen(srv, 1);
 	if (!ret) {
@@ -159,7 +173,8 @@ static int connect_binding(struct bench_env *env)
 	int ret = qrpc_binding_create(s->binding, &s->b);
 
 	if (!ret)
-		ret = qrpc_binding_set_option(s->b, QRPC_OPT_SPIN, s->spin_us);
+		ret = qrpc_binding_set_option(s->b, QRPC_OPT_SPIN,
+					      s->client_spin);
 	return ret;
 }
 
@@ -175,6 +190,31 @@ static int ping(struct bench_env *env)
 		return -EPROTO;		/* a fault from the server */
 	if (!ret && len != env->payload)
 		return -EPROTO;
+	return ret;
+}
+
+/*
+ * Build the request in place (a copy from the client's own buffer stands
+ * for writing it), and look at the reply where the server put it.
+ */
+static int ping_inplace(struct bench_env *env)
+{
+	struct qrpc_state *s = env->priv;
+	const unsigned char *rep;
+	struct qrpc_call_buf cb;
+	int ret;
+
+	ret = qrpc_call_prepare(s->b, env->payload, env->payload, &cb);
+	if (ret)
+		return ret;
+	memcpy(cb.req, s->buf, env->payload);
+	ret = qrpc_call_inplace(&cb, &bench_if, OP_ECHO);
+	rep = cb.reply;
+	if (ret > 0 || (!ret && (cb.reply_len != env->payload ||
+				 (env->payload && (rep[0] != s->buf[0] ||
+				  rep[env->payload - 1] != s->buf[env->payload - 1])))))
+		ret = -EPROTO;
+	qrpc_call_release(&cb);
 	return ret;
 }
 
@@ -201,9 +241,27 @@ static void teardown(struct bench_env *env)
 	free(s);
 }
 
-const struct rt_peer rt_qrpc_block = {
+const struct rt_peer rt_qrpc_call = {
 	.name		= "qrpc-call",
-	.setup		= setup_block,
+	.setup		= setup_default,
+	.serve		= serve,
+	.connect	= connect_binding,
+	.ping		= ping,
+	.teardown	= teardown,
+};
+
+const struct rt_peer rt_qrpc_inplace = {
+	.name		= "qrpc-inplace",
+	.setup		= setup_default,
+	.serve		= serve,
+	.connect	= connect_binding,
+	.ping		= ping_inplace,
+	.teardown	= teardown,
+};
+
+const struct rt_peer rt_qrpc_sleep = {
+	.name		= "qrpc-call-sleep",
+	.setup		= setup_sleep,
 	.serve		= serve,
 	.connect	= connect_binding,
 	.ping		= ping,
@@ -277,7 +335,7 @@ static int async_ping(struct bench_env *env)
 
 const struct rt_peer rt_qrpc_async = {
 	.name		= "qrpc-async-8",
-	.setup		= setup_block,
+	.setup		= setup_default,
 	.serve		= serve,
 	.connect	= async_connect,
 	.ping		= async_ping,
@@ -326,7 +384,7 @@ static int flood_message(struct bench_env *env)
 
 const struct ow_peer ow_qrpc_maybe = {
 	.name		= "qrpc-maybe-batch",
-	.setup		= setup_block,
+	.setup		= setup_default,
 	.drain		= serve,
 	.flood		= flood_maybe,
 	.teardown	= teardown,
@@ -334,7 +392,7 @@ const struct ow_peer ow_qrpc_maybe = {
 
 const struct ow_peer ow_qrpc_message = {
 	.name		= "qrpc-message-batch",
-	.setup		= setup_block,
+	.setup		= setup_default,
 	.drain		= serve,
 	.flood		= flood_message,
 	.teardown	= teardown,
@@ -397,9 +455,9 @@ int qrpc_bench_priority(unsigned long count, struct lat_stats *idle,
 	memset(idle, 0, sizeof(*idle));
 	memset(flooded, 0, sizeof(*flooded));
 	bench_watch("the priority run");
-	ret = setup_block(&senv);
+	ret = setup_default(&senv);
 	if (!ret)
-		ret = setup_block(&fenv);
+		ret = setup_default(&fenv);
 	if (ret)
 		goto out;
 	s = senv.priv;
@@ -416,7 +474,7 @@ int qrpc_bench_priority(unsigned long count, struct lat_stats *idle,
 	if (!ret)
 		ret = qrpc_binding_set_option(s->b, QRPC_OPT_PRIORITY, 7);
 	if (!ret)
-		ret = bench_measure(&rt_qrpc_block, &senv, count, idle);
+		ret = bench_measure(&rt_qrpc_call, &senv, count, idle);
 	if (ret)
 		goto stop_server;
 	ret = bench_spawn(&fenv, flood_low, BENCH_CLIENT_CPU, "priority flood",
@@ -425,7 +483,7 @@ int qrpc_bench_priority(unsigned long count, struct lat_stats *idle,
 		goto stop_server;
 	ret = bench_hear(&flooder);
 	if (!ret)
-		ret = bench_measure(&rt_qrpc_block, &senv, count, flooded);
+		ret = bench_measure(&rt_qrpc_call, &senv, count, flooded);
 	ret2 = bench_finish(&flooder, "priority flood");
 	if (!ret)
 		ret = ret2;
