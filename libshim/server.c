@@ -332,8 +332,15 @@ static void *worker_main(void *arg)
 							     __ATOMIC_ACQ_REL);
 			unsigned int tag;
 
-			if (__atomic_load_n(&w->srv->stop, __ATOMIC_ACQUIRE))
+			if (__atomic_load_n(&w->srv->stop, __ATOMIC_ACQUIRE)) {
+				/*
+				 * Answers still queued go first: a handled
+				 * [message] left unanswered would be given
+				 * to the next server again.
+				 */
+				io_uring_submit(&w->ring);
 				break;
+			}
 			for (tag = 0; tag < WORKER_TAGS; tag++)
 				if (rearm & (1U << tag))
 					io_submit(w, QRPC_IOC_FETCH, tag, 0, 0);

@@ -479,6 +479,116 @@ TEST_F(lib, batches_of_one_way_calls)
 					   reqs, 1, NULL));
 }
 
+#define HANDOVER_MSGS	3000
+
+/* Each [message] of the hand-over test, counted by its number. */
+static unsigned char handover_seen[HANDOVER_MSGS];
+
+static int op_note(struct qrpc_call_ctx *ctx, void *arg)
+{
+	size_t len;
+	const uint32_t *id = qrpc_ctx_request(ctx, &len);
+
+	(void)arg;
+	if (len == sizeof(*id) && *id < HANDOVER_MSGS)
+		__atomic_add_fetch(&handover_seen[*id], 1, __ATOMIC_RELAXED);
+	/* Slow enough that calls queue up in the worker's ring. */
+	usleep(20);
+	return 0;
+}
+
+struct handover {
+	const char *name;
+	const struct qrpc_dispatch *d;
+	struct qrpc_server *a, *b;
+	int ret;
+};
+
+/* Replace server a by server b, while the test thread keeps sending. */
+static void *handover_replace(void *arg)
+{
+	struct handover *h = arg;
+
+	qrpc_server_free(h->a);
+	h->ret = qrpc_server_create(h->name, 0666, 0, &h->b);
+	if (!h->ret)
+		h->ret = qrpc_server_register(h->b, h->d);
+	if (!h->ret)
+		h->ret = qrpc_server_listen(h->b, 1);
+	return NULL;
+}
+
+static unsigned int handover_total(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < HANDOVER_MSGS; i++)
+		n += __atomic_load_n(&handover_seen[i], __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * A server stopped while [message]s stream in hands the ones it has not
+ * handled to the next server, and none it has: each is handled once.
+ */
+TEST_F(lib, stopping_server_hands_over_each_message_once)
+{
+	static const qrpc_handler_fn note_ops[] = { op_note };
+	struct qrpc_dispatch d = {
+		.iface = echo_if, .nops = 1, .ops = note_ops,
+	};
+	struct handover h = { .name = self->name, .d = &d };
+	struct qrpc_req reqs[100];
+	int results[100];
+	uint32_t ids[HANDOVER_MSGS];
+	unsigned int i, sent = 0, dup = 0;
+	pthread_t t;
+	int ret, replacing = 0;
+
+	memset(handover_seen, 0, sizeof(handover_seen));
+	ASSERT_EQ(0, qrpc_server_create(self->name, 0666, 0, &h.a));
+	ASSERT_EQ(0, qrpc_server_register(h.a, &d));
+	ASSERT_EQ(0, qrpc_server_listen(h.a, 1));
+	for (i = 0; i < HANDOVER_MSGS; i++)
+		ids[i] = i;
+	while (sent < HANDOVER_MSGS) {
+		unsigned int n = HANDOVER_MSGS - sent < 100 ?
+				 HANDOVER_MSGS - sent : 100;
+
+		for (i = 0; i < n; i++) {
+			reqs[i].data = &ids[sent + i];
+			reqs[i].len = sizeof(ids[0]);
+			reqs[i].opnum = 0;
+		}
+		/* Those refused for want of a slot go again. */
+		ret = qrpc_call_batch(self->b, QRPC_KIND_MESSAGE, &echo_if,
+				      reqs, n, results);
+		ASSERT_TRUE(ret >= 0 || ret == -EBUSY) TH_LOG("ret %d", ret);
+		for (i = 0; ret > 0 && i < n && !results[i]; i++)
+			sent++;
+		for (; ret > 0 && i < n; i++)
+			ASSERT_EQ(-EBUSY, results[i]);
+		/* Replace the server in the middle of the stream. */
+		if (!replacing && sent >= HANDOVER_MSGS / 3) {
+			ASSERT_EQ(0, pthread_create(&t, NULL, handover_replace,
+						    &h));
+			replacing = 1;
+		}
+	}
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, h.ret);
+	for (i = 0; i < 1000 && handover_total() < HANDOVER_MSGS; i++)
+		usleep(10000);
+	qrpc_server_free(h.b);
+	for (i = 0; i < HANDOVER_MSGS; i++) {
+		EXPECT_EQ(1, handover_seen[i]) TH_LOG("message %u", i);
+		dup += handover_seen[i] > 1;
+		if (handover_seen[i] != 1)
+			break;
+	}
+	EXPECT_EQ(0, dup);
+}
+
 /* Connections with io_uring's SQ polling thread, pinned to a CPU. */
 TEST_F(lib, sqpoll_connections)
 {

@@ -276,6 +276,76 @@ int bench_measure(const struct rt_peer *peer, struct bench_env *env,
 	return ret;
 }
 
+/*
+ * What a run is made of, whichever kind: the two ends' callbacks, and
+ * what the client side does once the other end is ready.
+ */
+struct run {
+	const char	*name;
+	int		(*setup)(struct bench_env *env);
+	int		(*child)(struct bench_env *env);
+	int		(*connect)(struct bench_env *env);
+	void		(*teardown)(struct bench_env *env);
+	/* The measurement; -errno with a message on stderr. */
+	int		(*client)(const struct run *run, struct bench_env *env,
+				  struct bench_child *c, struct lat_stats *out);
+	const struct rt_peer *rt;			/* round trips */
+	int		(*flood)(struct bench_env *env);	/* one way */
+	unsigned long	count;
+};
+
+/*
+ * Set up, fork the other end and wait until it is ready, connect,
+ * measure, tell the other end to stop and reap it, tear down.
+ */
+static int run_one(const struct run *run, struct bench_env *env,
+		   struct lat_stats *out)
+{
+	struct bench_child c;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	bench_watch(run->name);
+	ret = run->setup ? run->setup(env) : 0;
+	if (ret) {
+		fail(run->name, "setup", ret);
+		goto out;
+	}
+	ret = bench_spawn(env, run->child, BENCH_SERVER_CPU, run->name, &c);
+	if (ret) {
+		fail(run->name, "fork", ret);
+		goto out;
+	}
+	ret = bench_hear(&c);
+	if (ret)
+		fail(run->name, "server start", ret);
+	if (!ret && run->connect) {
+		ret = run->connect(env);
+		if (ret)
+			fail(run->name, "connect", ret);
+	}
+	if (!ret)
+		ret = run->client(run, env, &c, out);
+	if (ret) {
+		kill(c.pid, SIGKILL);
+		bench_finish(&c, run->name);
+	} else {
+		ret = bench_finish(&c, run->name);
+	}
+out:
+	if (run->teardown)
+		run->teardown(env);
+	bench_watch(NULL);
+	return ret;
+}
+
+static int measure_round_trips(const struct run *run, struct bench_env *env,
+			       struct bench_child *c, struct lat_stats *out)
+{
+	(void)c;
+	return bench_measure(run->rt, env, run->count, out);
+}
+
 int bench_round_trips(const struct rt_peer *peer, size_t payload,
 		      unsigned long count, unsigned int depth,
 		      struct lat_stats *out)
@@ -285,44 +355,37 @@ int bench_round_trips(const struct rt_peer *peer, size_t payload,
 		.rounds = bench_warmup + count,
 		.depth = depth,
 	};
-	struct bench_child c;
-	int ret;
+	const struct run run = {
+		.name = peer->name,
+		.setup = peer->setup,
+		.child = peer->serve,
+		.connect = peer->connect,
+		.teardown = peer->teardown,
+		.client = measure_round_trips,
+		.rt = peer,
+		.count = count,
+	};
 
-	memset(out, 0, sizeof(*out));
-	bench_watch(peer->name);
-	ret = peer->setup ? peer->setup(&env) : 0;
+	return run_one(&run, &env, out);
+}
+
+/* Time from the first send to the other end's word that all arrived. */
+static int measure_flood(const struct run *run, struct bench_env *env,
+			 struct bench_child *c, struct lat_stats *out)
+{
+	uint64_t start = bench_now_ns();
+	int ret = run->flood(env);
+
+	if (!ret)
+		ret = hear(c->ready, 10 * SERVER_WAIT_MS);
 	if (ret) {
-		fail(peer->name, "setup", ret);
-		goto out;
+		fail(run->name, "one-way run", ret);
+		return ret;
 	}
-	ret = bench_spawn(&env, peer->serve, BENCH_SERVER_CPU, peer->name, &c);
-	if (ret) {
-		fail(peer->name, "fork", ret);
-		goto out;
-	}
-	ret = bench_hear(&c);
-	if (ret) {
-		fail(peer->name, "server start", ret);
-		kill(c.pid, SIGKILL);
-		bench_finish(&c, peer->name);
-		goto out;
-	}
-	ret = peer->connect ? peer->connect(&env) : 0;
-	if (ret)
-		fail(peer->name, "connect", ret);
-	else
-		ret = bench_measure(peer, &env, count, out);
-	if (ret) {
-		kill(c.pid, SIGKILL);
-		bench_finish(&c, peer->name);
-		goto out;
-	}
-	ret = bench_finish(&c, peer->name);
-out:
-	if (peer->teardown)
-		peer->teardown(&env);
-	bench_watch(NULL);
-	return ret;
+	out->n = run->count;
+	out->mean = (double)(bench_now_ns() - start) / (double)run->count;
+	out->per_sec = 1e9 / out->mean;
+	return 0;
 }
 
 int bench_one_way(const struct ow_peer *peer, size_t payload,
@@ -334,47 +397,18 @@ int bench_one_way(const struct ow_peer *peer, size_t payload,
 		.rounds = count,
 		.depth = depth,
 	};
-	uint64_t start;
-	struct bench_child c;
-	int ret;
+	const struct run run = {
+		.name = peer->name,
+		.setup = peer->setup,
+		.child = peer->drain,
+		.connect = peer->connect,
+		.teardown = peer->teardown,
+		.client = measure_flood,
+		.flood = peer->flood,
+		.count = count,
+	};
 
-	memset(out, 0, sizeof(*out));
-	bench_watch(peer->name);
-	ret = peer->setup ? peer->setup(&env) : 0;
-	if (ret) {
-		fail(peer->name, "setup", ret);
-		bench_watch(NULL);
-		return ret;
-	}
-	ret = bench_spawn(&env, peer->drain, BENCH_SERVER_CPU, peer->name,
-			  &c);
-	if (ret) {
-		fail(peer->name, "fork", ret);
-		goto out;
-	}
-	ret = bench_hear(&c);
-	if (!ret && peer->connect)
-		ret = peer->connect(&env);
-	start = bench_now_ns();
-	if (!ret)
-		ret = peer->flood(&env);
-	if (!ret)
-		ret = hear(c.ready, 10 * SERVER_WAIT_MS);
-	if (ret) {
-		fail(peer->name, "one-way run", ret);
-		kill(c.pid, SIGKILL);
-		bench_finish(&c, peer->name);
-		goto out;
-	}
-	out->n = count;
-	out->mean = (double)(bench_now_ns() - start) / (double)count;
-	out->per_sec = 1e9 / out->mean;
-	ret = bench_finish(&c, peer->name);
-out:
-	if (peer->teardown)
-		peer->teardown(&env);
-	bench_watch(NULL);
-	return ret;
+	return run_one(&run, &env, out);
 }
 
 static int cmp_u64(const void *a, const void *b)

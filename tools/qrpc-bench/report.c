@@ -90,7 +90,7 @@ static const struct result *base_of(const struct result *r)
 	}
 }
 
-static void print_latency_row(FILE *f, const struct result *r)
+static void print_row(FILE *f, const struct result *r)
 {
 	const struct result *b = base_of(r);
 	char size[32];
@@ -101,28 +101,17 @@ static void print_latency_row(FILE *f, const struct result *r)
 		fprintf(f, "  (not measured: see the error above)\n");
 		return;
 	}
-	fprintf(f, " %10.2f %10.2f %10.2f %10.1f %11.0f", r->st.p50 / 1e3,
-		r->st.p99 / 1e3, r->st.p999 / 1e3, r->st.max / 1e3,
-		r->st.per_sec);
-	if (b && b->st.p50 > 0)
-		fprintf(f, " %8.2fx", r->st.p50 / b->st.p50);
-	fputc('\n', f);
-}
-
-static void print_throughput_row(FILE *f, const struct result *r)
-{
-	const struct result *b = base_of(r);
-	char size[32];
-
-	size_text(r->payload, size, sizeof(size));
-	fprintf(f, "  %-22s %8s", r->name, size);
-	if (!r->ok) {
-		fprintf(f, "  (not measured: see the error above)\n");
-		return;
+	if (r->sec == SEC_ONE_WAY) {
+		fprintf(f, " %12.0f %10.3f", r->st.per_sec, r->st.mean / 1e3);
+		if (b && r->st.per_sec > 0)
+			fprintf(f, " %8.2fx", b->st.per_sec / r->st.per_sec);
+	} else {
+		fprintf(f, " %10.2f %10.2f %10.2f %10.1f %11.0f",
+			r->st.p50 / 1e3, r->st.p99 / 1e3, r->st.p999 / 1e3,
+			r->st.max / 1e3, r->st.per_sec);
+		if (b && b->st.p50 > 0)
+			fprintf(f, " %8.2fx", r->st.p50 / b->st.p50);
 	}
-	fprintf(f, " %12.0f %10.3f", r->st.per_sec, r->st.mean / 1e3);
-	if (b && r->st.per_sec > 0)
-		fprintf(f, " %8.2fx", b->st.per_sec / r->st.per_sec);
 	fputc('\n', f);
 }
 
@@ -153,10 +142,7 @@ void report_print(FILE *f)
 						"vs qrpc");
 				header = 1;
 			}
-			if (s == SEC_ONE_WAY)
-				print_throughput_row(f, r);
-			else
-				print_latency_row(f, r);
+			print_row(f, r);
 		}
 	}
 	fprintf(f, "\nqrpc-call is a plain call as the library makes it: the "

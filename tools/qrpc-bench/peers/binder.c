@@ -18,13 +18,12 @@
 #include <fcntl.h>
 #include <linux/android/binder.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "peer.h"
 
 static const char *const binder_devs[] = {
 	"/dev/binder", "/dev/binderfs/binder",
@@ -51,8 +50,8 @@ struct binder_end {
 };
 
 struct binder_state {
+	struct peer_state	peer;	/* buf: the payload we send */
 	struct binder_end	end;	/* this process's: server or client */
-	void			*buf;	/* the payload we send */
 };
 
 static int binder_open(struct binder_end *e)
@@ -176,16 +175,11 @@ static int binder_setup(struct bench_env *env)
 	struct binder_state *s;
 	int ret;
 
-	if (env->payload > BINDER_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
+	ret = peer_alloc(env, BINDER_MAX_PAYLOAD, sizeof(*s));
+	if (ret)
+		return ret;
+	s = env->priv;
 	s->end.fd = -1;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
 	/* Fail here, before the fork, if there is no usable binder. */
 	ret = binder_open(&s->end);
 	binder_close(&s->end);
@@ -203,14 +197,14 @@ static int binder_answer(struct bench_env *env,
 	struct binder_state *s = env->priv;
 	struct binder_transaction_data reply = {
 		.data_size = env->payload,
-		.data.ptr.buffer = (uintptr_t)s->buf,
+		.data.ptr.buffer = (uintptr_t)s->peer.buf,
 	};
 	binder_uintptr_t buffer = req->data.ptr.buffer;
 	int ret;
 
 	if (req->data_size != env->payload || req->offsets_size)
 		return -EPROTO;
-	memcpy(s->buf, (const void *)(uintptr_t)buffer, /* NOLINT(performance-no-int-to-ptr) */
+	memcpy(s->peer.buf, (const void *)(uintptr_t)buffer, /* NOLINT(performance-no-int-to-ptr) */
 	       env->payload);
 	ret = binder_queue(&s->end, BC_FREE_BUFFER, &buffer, sizeof(buffer));
 	return ret ? ret : binder_queue(&s->end, BC_REPLY, &reply,
@@ -331,7 +325,7 @@ static int binder_ping(struct bench_env *env)
 	struct binder_transaction_data tr = {
 		.target.handle = 0,		/* the context manager */
 		.data_size = env->payload,
-		.data.ptr.buffer = (uintptr_t)s->buf,
+		.data.ptr.buffer = (uintptr_t)s->peer.buf,
 	};
 	uint32_t cmd;
 	size_t pos;
@@ -369,7 +363,7 @@ static int binder_ping(struct bench_env *env)
 			if (tr.flags & TF_STATUS_CODE ||
 			    tr.data_size != env->payload)
 				return -EPROTO;
-			memcpy(s->buf, (const void *)(uintptr_t)buffer, /* NOLINT(performance-no-int-to-ptr) */
+			memcpy(s->peer.buf, (const void *)(uintptr_t)buffer, /* NOLINT(performance-no-int-to-ptr) */
 			       env->payload);
 			return 0;
 		}
@@ -381,12 +375,9 @@ static void binder_teardown(struct bench_env *env)
 {
 	struct binder_state *s = env->priv;
 
-	if (!s)
-		return;
-	binder_close(&s->end);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	if (s)
+		binder_close(&s->end);
+	peer_free(env);
 }
 
 const struct rt_peer rt_binder = {

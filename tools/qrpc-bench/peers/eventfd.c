@@ -7,43 +7,29 @@
  * of a syscall-based sleep and wake from that of moving the bytes.
  */
 #include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "shm_link.h"
 
 /* Any size works; this only bounds the shared region. */
 #define EFD_MAX_PAYLOAD	(1U << 20)
 
 struct efd_state {
+	struct shm_link	link;		/* no control words: payload only */
 	int		to_server;
 	int		to_client;
-	unsigned char	*shm;		/* the payload, both ways */
-	size_t		shm_size;
-	void		*buf;		/* this process's own copy */
 };
 
 static int efd_setup(struct bench_env *env)
 {
 	struct efd_state *s;
+	int ret = shm_link_setup(env, EFD_MAX_PAYLOAD, 0, sizeof(*s));
 
-	if (env->payload > EFD_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->to_server = -1;
+	if (ret)
+		return ret;
+	s = env->priv;
 	s->to_client = -1;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
-	s->shm_size = env->payload ? env->payload : 1;
-	s->shm = bench_shared_alloc(s->shm_size);
-	if (!s->shm)
-		return -ENOMEM;
 	s->to_server = eventfd(0, EFD_CLOEXEC);
 	if (s->to_server < 0)
 		return -errno;
@@ -51,8 +37,10 @@ static int efd_setup(struct bench_env *env)
 	return s->to_client < 0 ? -errno : 0;
 }
 
-static int efd_signal(int fd)
+static int efd_notify(struct bench_env *env)
 {
+	struct efd_state *s = env->priv;
+	int fd = s->link.server ? s->to_client : s->to_server;
 	uint64_t one = 1;
 	ssize_t n;
 
@@ -62,8 +50,10 @@ static int efd_signal(int fd)
 	return n < 0 ? -errno : 0;
 }
 
-static int efd_wait(int fd)
+static int efd_wait(struct bench_env *env)
 {
+	struct efd_state *s = env->priv;
+	int fd = s->link.server ? s->to_server : s->to_client;
 	uint64_t v;
 	ssize_t n;
 
@@ -76,52 +66,32 @@ static int efd_wait(int fd)
 	return v == 1 ? 0 : -EPROTO;
 }
 
+static const struct shm_link_ops efd_ops = {
+	.notify	= efd_notify,
+	.wait	= efd_wait,
+};
+
 static int efd_serve(struct bench_env *env)
 {
-	struct efd_state *s = env->priv;
-	unsigned long i;
-	int ret = 0;
-
-	bench_ready(env);
-	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = efd_wait(s->to_server);
-		if (ret)
-			break;
-		memcpy(s->buf, s->shm, env->payload);
-		memcpy(s->shm, s->buf, env->payload);
-		ret = efd_signal(s->to_client);
-	}
-	return ret;
+	return shm_link_serve(env, &efd_ops);
 }
 
 static int efd_ping(struct bench_env *env)
 {
-	struct efd_state *s = env->priv;
-	int ret;
-
-	memcpy(s->shm, s->buf, env->payload);
-	ret = efd_signal(s->to_server);
-	if (!ret)
-		ret = efd_wait(s->to_client);
-	if (!ret)
-		memcpy(s->buf, s->shm, env->payload);
-	return ret;
+	return shm_link_ping(env, &efd_ops);
 }
 
 static void efd_teardown(struct bench_env *env)
 {
 	struct efd_state *s = env->priv;
 
-	if (!s)
-		return;
-	if (s->to_server >= 0)
-		close(s->to_server);
-	if (s->to_client >= 0)
-		close(s->to_client);
-	bench_shared_free(s->shm, s->shm_size);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	if (s) {
+		if (s->to_server >= 0)
+			close(s->to_server);
+		if (s->to_client >= 0)
+			close(s->to_client);
+	}
+	shm_link_teardown(env);
 }
 
 const struct rt_peer rt_eventfd_shm = {

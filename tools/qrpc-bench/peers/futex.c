@@ -16,44 +16,24 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "shm_link.h"
 
 #define FUTEX_MAX_PAYLOAD	(1U << 20)
 
+/* The control words ahead of the payload in the shared region. */
 struct futex_shm {
 	_Alignas(64) uint32_t	req;	/* last request the client posted */
 	_Alignas(64) uint32_t	rep;	/* last request the server answered */
 	_Alignas(64) unsigned char data[];
 };
 
-struct futex_state {
-	struct futex_shm	*shm;
-	size_t			shm_size;
-	uint32_t		seq;	/* this process's view of the count */
-	void			*buf;
-};
-
 static int futex_setup(struct bench_env *env)
 {
-	struct futex_state *s;
-
-	if (env->payload > FUTEX_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
-	s->shm_size = sizeof(*s->shm) + env->payload;
-	s->shm = bench_shared_alloc(s->shm_size);
-	return s->shm ? 0 : -ENOMEM;
+	return shm_link_setup(env, FUTEX_MAX_PAYLOAD, sizeof(struct futex_shm),
+			      sizeof(struct shm_link));
 }
 
 static long sys_futex(uint32_t *uaddr, int op, uint32_t val)
@@ -80,48 +60,38 @@ static int futex_post(uint32_t *word, uint32_t val)
 	return sys_futex(word, FUTEX_WAKE, 1) < 0 ? -errno : 0;
 }
 
+/* The client posts requests and waits for replies; the server, the reverse. */
+static int futex_notify(struct bench_env *env)
+{
+	struct shm_link *l = env->priv;
+	struct futex_shm *shm = l->shm;
+
+	return futex_post(l->server ? &shm->rep : &shm->req,
+			  (uint32_t)l->seq);
+}
+
+static int futex_wait(struct bench_env *env)
+{
+	struct shm_link *l = env->priv;
+	struct futex_shm *shm = l->shm;
+
+	return futex_wait_for(l->server ? &shm->req : &shm->rep,
+			      (uint32_t)l->seq);
+}
+
+static const struct shm_link_ops futex_ops = {
+	.notify	= futex_notify,
+	.wait	= futex_wait,
+};
+
 static int futex_serve(struct bench_env *env)
 {
-	struct futex_state *s = env->priv;
-	unsigned long i;
-	int ret = 0;
-
-	bench_ready(env);
-	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = futex_wait_for(&s->shm->req, ++s->seq);
-		if (ret)
-			break;
-		memcpy(s->buf, s->shm->data, env->payload);
-		memcpy(s->shm->data, s->buf, env->payload);
-		ret = futex_post(&s->shm->rep, s->seq);
-	}
-	return ret;
+	return shm_link_serve(env, &futex_ops);
 }
 
 static int futex_ping(struct bench_env *env)
 {
-	struct futex_state *s = env->priv;
-	int ret;
-
-	memcpy(s->shm->data, s->buf, env->payload);
-	ret = futex_post(&s->shm->req, ++s->seq);
-	if (!ret)
-		ret = futex_wait_for(&s->shm->rep, s->seq);
-	if (!ret)
-		memcpy(s->buf, s->shm->data, env->payload);
-	return ret;
-}
-
-static void futex_teardown(struct bench_env *env)
-{
-	struct futex_state *s = env->priv;
-
-	if (!s)
-		return;
-	bench_shared_free(s->shm, s->shm_size);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	return shm_link_ping(env, &futex_ops);
 }
 
 const struct rt_peer rt_futex_shm = {
@@ -130,5 +100,5 @@ const struct rt_peer rt_futex_shm = {
 	.setup		= futex_setup,
 	.serve		= futex_serve,
 	.ping		= futex_ping,
-	.teardown	= futex_teardown,
+	.teardown	= shm_link_teardown,
 };

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "peer.h"
 
 /* The default /proc/sys/fs/mqueue/msgsize_max: what works unconfigured. */
 #define MQ_MAX_PAYLOAD	8192
@@ -27,9 +27,9 @@
 #define MQ_PRIOS	8
 
 struct mq_state {
-	mqd_t	to_server;
-	mqd_t	to_client;
-	void	*buf;
+	struct peer_state	peer;	/* buf */
+	mqd_t			to_server;
+	mqd_t			to_client;
 };
 
 /*
@@ -100,32 +100,27 @@ static int mq_private(const char *what, long maxmsg, size_t msgsize,
 static int mq_setup_common(struct bench_env *env)
 {
 	struct mq_state *s;
+	int ret = peer_alloc(env, MQ_MAX_PAYLOAD, sizeof(*s));
 
-	if (env->payload > MQ_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
+	if (ret)
+		return ret;
+	s = env->priv;
 	s->to_server = (mqd_t)-1;
 	s->to_client = (mqd_t)-1;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	return s->buf ? 0 : -ENOMEM;
+	return 0;
 }
 
 static void mq_teardown(struct bench_env *env)
 {
 	struct mq_state *s = env->priv;
 
-	if (!s)
-		return;
-	if (s->to_server != (mqd_t)-1)
-		mq_close(s->to_server);
-	if (s->to_client != (mqd_t)-1)
-		mq_close(s->to_client);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	if (s) {
+		if (s->to_server != (mqd_t)-1)
+			mq_close(s->to_server);
+		if (s->to_client != (mqd_t)-1)
+			mq_close(s->to_client);
+	}
+	peer_free(env);
 }
 
 static int mq_put(mqd_t q, const void *buf, size_t len, unsigned int prio)
@@ -171,9 +166,10 @@ static int mq_rt_serve(struct bench_env *env)
 
 	bench_ready(env);
 	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = mq_get(s->to_server, s->buf, env->payload);
+		ret = mq_get(s->to_server, s->peer.buf, env->payload);
 		if (!ret)
-			ret = mq_put(s->to_client, s->buf, env->payload, 0);
+			ret = mq_put(s->to_client, s->peer.buf, env->payload,
+				     0);
 	}
 	return ret;
 }
@@ -181,9 +177,9 @@ static int mq_rt_serve(struct bench_env *env)
 static int mq_rt_ping(struct bench_env *env)
 {
 	struct mq_state *s = env->priv;
-	int ret = mq_put(s->to_server, s->buf, env->payload, 0);
+	int ret = mq_put(s->to_server, s->peer.buf, env->payload, 0);
 
-	return ret ? ret : mq_get(s->to_client, s->buf, env->payload);
+	return ret ? ret : mq_get(s->to_client, s->peer.buf, env->payload);
 }
 
 const struct rt_peer rt_posix_mq = {
@@ -216,7 +212,7 @@ static int mq_ow_drain(struct bench_env *env)
 
 	bench_ready(env);
 	for (i = 0; !ret && i < env->rounds; i++)
-		ret = mq_get(s->to_server, s->buf, env->payload);
+		ret = mq_get(s->to_server, s->peer.buf, env->payload);
 	if (!ret)
 		bench_done(env);
 	return ret;
@@ -229,7 +225,7 @@ static int mq_ow_flood(struct bench_env *env)
 	int ret = 0;
 
 	for (i = 0; !ret && i < env->rounds; i++)
-		ret = mq_put(s->to_server, s->buf, env->payload,
+		ret = mq_put(s->to_server, s->peer.buf, env->payload,
 			     (unsigned int)(i % MQ_PRIOS));
 	return ret;
 }

@@ -20,12 +20,10 @@
  */
 #include <errno.h>
 #include <liburing.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "shm_link.h"
 
 #define RING_MAX_PAYLOAD	(1U << 20)
 #define RING_ENTRIES		4
@@ -38,6 +36,7 @@
 #define TAG_SENT	1
 #define TAG_MSG		2
 
+/* The control words ahead of the payload in the shared region. */
 struct ring_shm {
 	pid_t		server_pid;	/* where the client takes the fd from */
 	int		server_fd;	/* the server's ring fd, in its table */
@@ -47,35 +46,24 @@ struct ring_shm {
 };
 
 struct ring_state {
+	struct shm_link	link;
 	struct io_uring	client;		/* made in setup, before the fork */
 	int		have_client;
 	struct io_uring	server;		/* made by the server, after it */
 	struct io_uring	*own;		/* the ring this process waits on */
 	int		peer;		/* the fd it sends MSG_RINGs to */
-	struct ring_shm	*shm;
-	size_t		shm_size;
-	void		*buf;
 };
 
 static int ring_setup(struct bench_env *env)
 {
 	struct ring_state *s;
-	int ret;
+	int ret = shm_link_setup(env, RING_MAX_PAYLOAD, sizeof(struct ring_shm),
+				 sizeof(*s));
 
-	if (env->payload > RING_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
+	if (ret)
+		return ret;
+	s = env->priv;
 	s->peer = -1;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
-	s->shm_size = sizeof(*s->shm) + env->payload;
-	s->shm = bench_shared_alloc(s->shm_size);
-	if (!s->shm)
-		return -ENOMEM;
 	ret = io_uring_queue_init(RING_ENTRIES, &s->client, 0);
 	if (ret)
 		return ret;
@@ -83,15 +71,17 @@ static int ring_setup(struct bench_env *env)
 	return 0;
 }
 
-static int ring_notify(struct ring_state *s, unsigned int len)
+static int ring_notify(struct bench_env *env)
 {
+	struct ring_state *s = env->priv;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(s->own);
 	int ret;
 
 	/* One send in flight at most, so the SQ is never full. */
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_msg_ring(sqe, s->peer, len, TAG_MSG, 0);
+	io_uring_prep_msg_ring(sqe, s->peer, (unsigned int)env->payload,
+			       TAG_MSG, 0);
 	io_uring_sqe_set_data64(sqe, TAG_SENT);
 	ret = io_uring_submit(s->own);
 	if (ret < 0)
@@ -100,8 +90,9 @@ static int ring_notify(struct ring_state *s, unsigned int len)
 }
 
 /* Wait for the other side's message, reaping our own sends' completions. */
-static int ring_wait(struct ring_state *s)
+static int ring_wait(struct bench_env *env)
 {
+	struct ring_state *s = env->priv;
 	struct io_uring_cqe *cqe;
 	uint64_t tag;
 	int res;
@@ -125,10 +116,15 @@ static int ring_wait(struct ring_state *s)
 	}
 }
 
+static const struct shm_link_ops ring_ops = {
+	.notify	= ring_notify,
+	.wait	= ring_wait,
+};
+
 static int ring_serve(struct bench_env *env)
 {
 	struct ring_state *s = env->priv;
-	unsigned long i;
+	struct ring_shm *shm = s->link.shm;
 	int ret;
 
 	ret = io_uring_queue_init(RING_ENTRIES, &s->server, 0);
@@ -137,17 +133,9 @@ static int ring_serve(struct bench_env *env)
 	s->own = &s->server;
 	/* Our inherited copy of the client's ring fd: only a target. */
 	s->peer = s->client.ring_fd;
-	s->shm->server_pid = getpid();
-	s->shm->server_fd = s->server.ring_fd;
-	bench_ready(env);
-	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = ring_wait(s);
-		if (ret)
-			break;
-		memcpy(s->buf, s->shm->data, env->payload);
-		memcpy(s->shm->data, s->buf, env->payload);
-		ret = ring_notify(s, (unsigned int)env->payload);
-	}
+	shm->server_pid = getpid();
+	shm->server_fd = s->server.ring_fd;
+	ret = shm_link_serve(env, &ring_ops);
 	io_uring_queue_exit(&s->server);
 	return ret;
 }
@@ -155,12 +143,13 @@ static int ring_serve(struct bench_env *env)
 static int ring_connect(struct bench_env *env)
 {
 	struct ring_state *s = env->priv;
+	struct ring_shm *shm = s->link.shm;
 	int pidfd, err;
 
-	pidfd = (int)syscall(SYS_pidfd_open, s->shm->server_pid, 0);
+	pidfd = (int)syscall(SYS_pidfd_open, shm->server_pid, 0);
 	if (pidfd < 0)
 		return -errno;
-	s->peer = (int)syscall(SYS_pidfd_getfd, pidfd, s->shm->server_fd, 0);
+	s->peer = (int)syscall(SYS_pidfd_getfd, pidfd, shm->server_fd, 0);
 	err = s->peer < 0 ? -errno : 0;
 	close(pidfd);
 	s->own = &s->client;
@@ -169,32 +158,20 @@ static int ring_connect(struct bench_env *env)
 
 static int ring_ping(struct bench_env *env)
 {
-	struct ring_state *s = env->priv;
-	int ret;
-
-	memcpy(s->shm->data, s->buf, env->payload);
-	ret = ring_notify(s, (unsigned int)env->payload);
-	if (!ret)
-		ret = ring_wait(s);
-	if (!ret)
-		memcpy(s->buf, s->shm->data, env->payload);
-	return ret;
+	return shm_link_ping(env, &ring_ops);
 }
 
 static void ring_teardown(struct bench_env *env)
 {
 	struct ring_state *s = env->priv;
 
-	if (!s)
-		return;
-	if (s->have_client)
-		io_uring_queue_exit(&s->client);
-	if (s->peer >= 0)
-		close(s->peer);
-	bench_shared_free(s->shm, s->shm_size);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	if (s) {
+		if (s->have_client)
+			io_uring_queue_exit(&s->client);
+		if (s->peer >= 0)
+			close(s->peer);
+	}
+	shm_link_teardown(env);
 }
 
 const struct rt_peer rt_msg_ring = {

@@ -241,41 +241,21 @@ static void teardown(struct bench_env *env)
 	free(s);
 }
 
-const struct rt_peer rt_qrpc_call = {
-	.name		= "qrpc-call",
-	.setup		= setup_default,
-	.serve		= serve,
-	.connect	= connect_binding,
-	.ping		= ping,
-	.teardown	= teardown,
-};
+/* The plain-call peers differ in how they wait and how they call. */
+#define QRPC_CALL_PEER(var, label, setup_fn, ping_fn)	\
+	const struct rt_peer var = {			\
+		.name		= (label),		\
+		.setup		= (setup_fn),		\
+		.serve		= serve,		\
+		.connect	= connect_binding,	\
+		.ping		= (ping_fn),		\
+		.teardown	= teardown,		\
+	}
 
-const struct rt_peer rt_qrpc_inplace = {
-	.name		= "qrpc-inplace",
-	.setup		= setup_default,
-	.serve		= serve,
-	.connect	= connect_binding,
-	.ping		= ping_inplace,
-	.teardown	= teardown,
-};
-
-const struct rt_peer rt_qrpc_sleep = {
-	.name		= "qrpc-call-sleep",
-	.setup		= setup_sleep,
-	.serve		= serve,
-	.connect	= connect_binding,
-	.ping		= ping,
-	.teardown	= teardown,
-};
-
-const struct rt_peer rt_qrpc_spin = {
-	.name		= "qrpc-call-spin",
-	.setup		= setup_spin,
-	.serve		= serve,
-	.connect	= connect_binding,
-	.ping		= ping,
-	.teardown	= teardown,
-};
+QRPC_CALL_PEER(rt_qrpc_call, "qrpc-call", setup_default, ping);
+QRPC_CALL_PEER(rt_qrpc_inplace, "qrpc-inplace", setup_default, ping_inplace);
+QRPC_CALL_PEER(rt_qrpc_sleep, "qrpc-call-sleep", setup_sleep, ping);
+QRPC_CALL_PEER(rt_qrpc_spin, "qrpc-call-spin", setup_spin, ping);
 
 /* [async]: start the call in slot @i. */
 static int async_start(struct bench_env *env, unsigned int i)
@@ -342,34 +322,49 @@ const struct rt_peer rt_qrpc_async = {
 	.teardown	= teardown,
 };
 
+/*
+ * A flooding client's binding at @priority, and a batch of one-way calls
+ * to the sink, all carrying the client's buffer.
+ */
+static int flood_prepare(struct bench_env *env, uint64_t priority,
+			 struct qrpc_req *reqs)
+{
+	struct qrpc_state *s = env->priv;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < BATCH_MAX; i++) {
+		reqs[i].data = s->buf;
+		reqs[i].len = env->payload;
+		reqs[i].opnum = OP_SINK;
+	}
+	ret = qrpc_binding_create(s->binding, &s->b);
+	return ret ? ret : qrpc_binding_set_option(s->b, QRPC_OPT_PRIORITY,
+						     priority);
+}
+
 /* Send env->rounds one-way calls of @kind, BATCH_MAX to a submission. */
 static int flood(struct bench_env *env, unsigned int kind)
 {
 	struct qrpc_state *s = env->priv;
 	struct qrpc_req reqs[BATCH_MAX];
 	unsigned long sent = 0;
-	unsigned int i, n;
+	unsigned int n;
 	int ret;
 
-	ret = qrpc_binding_create(s->binding, &s->b);
-	if (ret)
-		return ret;
-	for (i = 0; i < BATCH_MAX; i++) {
-		reqs[i].data = s->buf;
-		reqs[i].len = env->payload;
-		reqs[i].opnum = OP_SINK;
-	}
-	while (sent < env->rounds) {
+	ret = flood_prepare(env, QRPC_PRIORITY_DEFAULT, reqs);
+	while (!ret && sent < env->rounds) {
 		n = env->rounds - sent < BATCH_MAX ? env->rounds - sent :
 						     BATCH_MAX;
 		ret = qrpc_call_batch(s->b, kind, &bench_if, reqs, n, NULL);
-		if (ret == -EBUSY)
-			continue;	/* the server has not caught up */
-		if (ret < 0)
-			return ret;
-		sent += ret;
+		if (ret == -EBUSY)	/* the server has not caught up */
+			ret = 0;
+		if (ret > 0) {
+			sent += ret;
+			ret = 0;
+		}
 	}
-	return 0;
+	return ret;
 }
 
 static int flood_maybe(struct bench_env *env)
@@ -416,21 +411,12 @@ static int flood_low(struct bench_env *env)
 {
 	struct qrpc_state *s = env->priv;
 	struct qrpc_req reqs[BATCH_MAX];
-	unsigned int i;
 	int ret;
 
-	ret = qrpc_binding_create(s->binding, &s->b);
+	ret = flood_prepare(env, 0, reqs);
 	if (!ret)
-		ret = qrpc_binding_set_option(s->b, QRPC_OPT_PRIORITY, 0);
-	if (ret)
-		return ret;
-	for (i = 0; i < BATCH_MAX; i++) {
-		reqs[i].data = s->buf;
-		reqs[i].len = env->payload;
-		reqs[i].opnum = OP_SINK;
-	}
-	ret = qrpc_call_batch(s->b, QRPC_KIND_MESSAGE, &bench_if, reqs,
-			      BATCH_MAX, NULL);
+		ret = qrpc_call_batch(s->b, QRPC_KIND_MESSAGE, &bench_if, reqs,
+				      BATCH_MAX, NULL);
 	if (ret < 0)
 		return ret;
 	bench_ready(env);

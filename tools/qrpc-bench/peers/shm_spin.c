@@ -11,12 +11,10 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "shm_link.h"
 
 #define SPIN_MAX_PAYLOAD	(1U << 20)
 /*
@@ -26,6 +24,7 @@
  */
 #define SPIN_CHECK_EVERY	(1U << 16)
 
+/* The control words ahead of the payload in the shared region. */
 struct spin_shm {
 	_Alignas(64) uint64_t	req;	/* last request the client posted */
 	_Alignas(64) uint64_t	rep;	/* last request the server answered */
@@ -33,29 +32,10 @@ struct spin_shm {
 	_Alignas(64) unsigned char data[];
 };
 
-struct spin_state {
-	struct spin_shm	*shm;
-	size_t		shm_size;
-	uint64_t	seq;
-	void		*buf;
-};
-
 static int spin_setup(struct bench_env *env)
 {
-	struct spin_state *s;
-
-	if (env->payload > SPIN_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
-	s->shm_size = sizeof(*s->shm) + env->payload;
-	s->shm = bench_shared_alloc(s->shm_size);
-	return s->shm ? 0 : -ENOMEM;
+	return shm_link_setup(env, SPIN_MAX_PAYLOAD, sizeof(struct spin_shm),
+			      sizeof(struct shm_link));
 }
 
 /* Server: the client closes stop_fd when done, or dies and it closes. */
@@ -76,58 +56,60 @@ static int server_gone(pid_t pid)
 	return si.si_pid == pid;
 }
 
-static int spin_serve(struct bench_env *env)
+static int peer_gone(struct bench_env *env)
 {
-	struct spin_state *s = env->priv;
-	struct spin_shm *shm = s->shm;
-	unsigned long i;
+	struct shm_link *l = env->priv;
+	struct spin_shm *shm = l->shm;
+
+	if (l->server)
+		return client_gone(env);
+	return server_gone(__atomic_load_n(&shm->server, __ATOMIC_RELAXED));
+}
+
+/* The client posts requests and waits for replies; the server, the reverse. */
+static int spin_notify(struct bench_env *env)
+{
+	struct shm_link *l = env->priv;
+	struct spin_shm *shm = l->shm;
+
+	__atomic_store_n(l->server ? &shm->rep : &shm->req, l->seq,
+			 __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int spin_wait(struct bench_env *env)
+{
+	struct shm_link *l = env->priv;
+	struct spin_shm *shm = l->shm;
+	const uint64_t *word = l->server ? &shm->req : &shm->rep;
+	uint64_t want = l->seq;
 	unsigned int n;
 
-	shm->server = getpid();
-	bench_ready(env);
-	for (i = 1; i <= env->rounds; i++) {
-		for (n = 1; __atomic_load_n(&shm->req, __ATOMIC_ACQUIRE) != i;
-		     n++) {
-			__builtin_ia32_pause();
-			if (!(n % SPIN_CHECK_EVERY) && client_gone(env))
-				return -EPIPE;
-		}
-		memcpy(s->buf, shm->data, env->payload);
-		memcpy(shm->data, s->buf, env->payload);
-		__atomic_store_n(&shm->rep, i, __ATOMIC_RELEASE);
+	for (n = 1; __atomic_load_n(word, __ATOMIC_ACQUIRE) != want; n++) {
+		__builtin_ia32_pause();
+		if (!(n % SPIN_CHECK_EVERY) && peer_gone(env))
+			return -EPIPE;
 	}
 	return 0;
+}
+
+static const struct shm_link_ops spin_ops = {
+	.notify	= spin_notify,
+	.wait	= spin_wait,
+};
+
+static int spin_serve(struct bench_env *env)
+{
+	struct shm_link *l = env->priv;
+	struct spin_shm *shm = l->shm;
+
+	shm->server = getpid();
+	return shm_link_serve(env, &spin_ops);
 }
 
 static int spin_ping(struct bench_env *env)
 {
-	struct spin_state *s = env->priv;
-	struct spin_shm *shm = s->shm;
-	uint64_t seq = ++s->seq;
-	unsigned int n;
-
-	memcpy(shm->data, s->buf, env->payload);
-	__atomic_store_n(&shm->req, seq, __ATOMIC_RELEASE);
-	for (n = 1; __atomic_load_n(&shm->rep, __ATOMIC_ACQUIRE) != seq; n++) {
-		__builtin_ia32_pause();
-		if (!(n % SPIN_CHECK_EVERY) &&
-		    server_gone(__atomic_load_n(&shm->server, __ATOMIC_RELAXED)))
-			return -EPIPE;
-	}
-	memcpy(s->buf, shm->data, env->payload);
-	return 0;
-}
-
-static void spin_teardown(struct bench_env *env)
-{
-	struct spin_state *s = env->priv;
-
-	if (!s)
-		return;
-	bench_shared_free(s->shm, s->shm_size);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	return shm_link_ping(env, &spin_ops);
 }
 
 const struct rt_peer rt_shm_spin = {
@@ -136,5 +118,5 @@ const struct rt_peer rt_shm_spin = {
 	.setup		= spin_setup,
 	.serve		= spin_serve,
 	.ping		= spin_ping,
-	.teardown	= spin_teardown,
+	.teardown	= shm_link_teardown,
 };

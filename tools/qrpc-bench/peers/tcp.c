@@ -10,32 +10,29 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "peer.h"
 
 struct tcp_state {
+	struct peer_state	peer;		/* buf */
 	int			listen_fd;
 	int			conn_fd;	/* this process's connection */
 	struct sockaddr_in	addr;		/* where the server listens */
-	void			*buf;
 };
 
 static int tcp_setup(struct bench_env *env)
 {
-	struct tcp_state *s = calloc(1, sizeof(*s));
 	socklen_t len = sizeof(struct sockaddr_in);
+	struct tcp_state *s;
+	int ret = peer_alloc(env, 0, sizeof(*s));
 
-	if (!s)
-		return -ENOMEM;
+	if (ret)
+		return ret;
+	s = env->priv;
 	s->listen_fd = -1;
 	s->conn_fd = -1;
-	env->priv = s;
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
 	s->addr.sin_family = AF_INET;
 	s->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	s->addr.sin_port = 0;		/* any free port */
@@ -77,9 +74,9 @@ static int tcp_serve(struct bench_env *env)
 	s->listen_fd = -1;
 	ret = tcp_nodelay(s->conn_fd);
 	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = bench_read_full(s->conn_fd, s->buf, env->payload);
+		ret = bench_read_full(s->conn_fd, s->peer.buf, env->payload);
 		if (!ret)
-			ret = bench_write_full(s->conn_fd, s->buf,
+			ret = bench_write_full(s->conn_fd, s->peer.buf,
 					       env->payload);
 	}
 	return ret;
@@ -107,24 +104,23 @@ static int tcp_connect(struct bench_env *env)
 static int tcp_ping(struct bench_env *env)
 {
 	struct tcp_state *s = env->priv;
-	int ret = bench_write_full(s->conn_fd, s->buf, env->payload);
+	int ret = bench_write_full(s->conn_fd, s->peer.buf, env->payload);
 
-	return ret ? ret : bench_read_full(s->conn_fd, s->buf, env->payload);
+	return ret ? ret : bench_read_full(s->conn_fd, s->peer.buf,
+					   env->payload);
 }
 
 static void tcp_teardown(struct bench_env *env)
 {
 	struct tcp_state *s = env->priv;
 
-	if (!s)
-		return;
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
-	if (s->conn_fd >= 0)
-		close(s->conn_fd);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	if (s) {
+		if (s->listen_fd >= 0)
+			close(s->listen_fd);
+		if (s->conn_fd >= 0)
+			close(s->conn_fd);
+	}
+	peer_free(env);
 }
 
 const struct rt_peer rt_tcp = {

@@ -11,33 +11,38 @@
  * messages already fit.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../bench.h"
+#include "peer.h"
 
 /* The largest SOCK_SEQPACKET message we send: fits the default sndbuf. */
 #define SEQPACKET_MAX	(64UL * 1024)
 
-struct unix_state {
-	int	sv[2];		/* [0]: the client's end, [1]: the server's */
-	void	*buf;
+/* How one process hands a payload to the other over the socket type. */
+struct unix_io {
+	int	(*send)(int fd, const void *buf, size_t len);
+	int	(*recv)(int fd, void *buf, size_t len);
 };
 
-static int unix_setup(struct bench_env *env, int type)
-{
-	struct unix_state *s = calloc(1, sizeof(*s));
+struct unix_state {
+	struct peer_state	peer;	/* buf */
+	const struct unix_io	*io;
+	int			sv[2];	/* [0]: the client's, [1]: the server's */
+};
 
-	if (!s)
-		return -ENOMEM;
+static int unix_setup(struct bench_env *env, int type,
+		      const struct unix_io *io, size_t max_payload)
+{
+	struct unix_state *s;
+	int ret = peer_alloc(env, max_payload, sizeof(*s));
+
+	if (ret)
+		return ret;
+	s = env->priv;
+	s->io = io;
 	s->sv[0] = -1;
 	s->sv[1] = -1;
-	env->priv = s;
-	/* calloc(1, 0) may return NULL: always ask for at least a byte. */
-	s->buf = calloc(1, env->payload ? env->payload : 1);
-	if (!s->buf)
-		return -ENOMEM;
 	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, s->sv))
 		return -errno;
 	return 0;
@@ -59,14 +64,10 @@ static void unix_teardown(struct bench_env *env)
 	struct unix_state *s = env->priv;
 	int i;
 
-	if (!s)
-		return;
-	for (i = 0; i < 2; i++)
+	for (i = 0; s && i < 2; i++)
 		if (s->sv[i] >= 0)
 			close(s->sv[i]);
-	free(s->buf);
-	free(s);
-	env->priv = NULL;
+	peer_free(env);
 }
 
 static int unix_connect(struct bench_env *env)
@@ -75,14 +76,11 @@ static int unix_connect(struct bench_env *env)
 	return 0;
 }
 
-/* SOCK_STREAM: any size, in as many reads and writes as it takes. */
-
-static int stream_setup(struct bench_env *env)
-{
-	return unix_setup(env, SOCK_STREAM);
-}
-
-static int stream_serve(struct bench_env *env)
+/*
+ * The server end, the same for both types but for how a payload moves:
+ * receive env->rounds payloads, sending each one back if @answer.
+ */
+static int unix_receive(struct bench_env *env, int answer)
 {
 	struct unix_state *s = env->priv;
 	int fd = unix_own_end(s, 1);
@@ -91,38 +89,48 @@ static int stream_serve(struct bench_env *env)
 
 	bench_ready(env);
 	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = bench_read_full(fd, s->buf, env->payload);
-		if (!ret)
-			ret = bench_write_full(fd, s->buf, env->payload);
+		ret = s->io->recv(fd, s->peer.buf, env->payload);
+		if (!ret && answer)
+			ret = s->io->send(fd, s->peer.buf, env->payload);
 	}
 	return ret;
 }
 
-static int stream_ping(struct bench_env *env)
+static int unix_serve(struct bench_env *env)
+{
+	return unix_receive(env, 1);
+}
+
+static int unix_ping(struct bench_env *env)
 {
 	struct unix_state *s = env->priv;
-	int ret = bench_write_full(s->sv[0], s->buf, env->payload);
+	int ret = s->io->send(s->sv[0], s->peer.buf, env->payload);
 
-	return ret ? ret : bench_read_full(s->sv[0], s->buf, env->payload);
+	return ret ? ret : s->io->recv(s->sv[0], s->peer.buf, env->payload);
+}
+
+/* SOCK_STREAM: any size, in as many reads and writes as it takes. */
+
+static const struct unix_io stream_io = {
+	.send	= bench_write_full,
+	.recv	= bench_read_full,
+};
+
+static int stream_setup(struct bench_env *env)
+{
+	return unix_setup(env, SOCK_STREAM, &stream_io, 0);
 }
 
 const struct rt_peer rt_unix_stream = {
 	.name		= "unix-stream",
 	.setup		= stream_setup,
-	.serve		= stream_serve,
+	.serve		= unix_serve,
 	.connect	= unix_connect,
-	.ping		= stream_ping,
+	.ping		= unix_ping,
 	.teardown	= unix_teardown,
 };
 
 /* SOCK_SEQPACKET: one message each way, whole or not at all. */
-
-static int seq_setup(struct bench_env *env)
-{
-	if (env->payload > SEQPACKET_MAX)
-		return -EMSGSIZE;
-	return unix_setup(env, SOCK_SEQPACKET);
-}
 
 static int seq_send(int fd, const void *buf, size_t len)
 {
@@ -151,37 +159,23 @@ static int seq_recv(int fd, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EPROTO;
 }
 
-static int seq_serve(struct bench_env *env)
+static const struct unix_io seq_io = {
+	.send	= seq_send,
+	.recv	= seq_recv,
+};
+
+static int seq_setup(struct bench_env *env)
 {
-	struct unix_state *s = env->priv;
-	int fd = unix_own_end(s, 1);
-	unsigned long i;
-	int ret = 0;
-
-	bench_ready(env);
-	for (i = 0; !ret && i < env->rounds; i++) {
-		ret = seq_recv(fd, s->buf, env->payload);
-		if (!ret)
-			ret = seq_send(fd, s->buf, env->payload);
-	}
-	return ret;
-}
-
-static int seq_ping(struct bench_env *env)
-{
-	struct unix_state *s = env->priv;
-	int ret = seq_send(s->sv[0], s->buf, env->payload);
-
-	return ret ? ret : seq_recv(s->sv[0], s->buf, env->payload);
+	return unix_setup(env, SOCK_SEQPACKET, &seq_io, SEQPACKET_MAX);
 }
 
 const struct rt_peer rt_unix_seqpacket = {
 	.name		= "unix-seqpacket",
 	.max_payload	= SEQPACKET_MAX,
 	.setup		= seq_setup,
-	.serve		= seq_serve,
+	.serve		= unix_serve,
 	.connect	= unix_connect,
-	.ping		= seq_ping,
+	.ping		= unix_ping,
 	.teardown	= unix_teardown,
 };
 
@@ -192,14 +186,8 @@ const struct rt_peer rt_unix_seqpacket = {
 
 static int seq_drain(struct bench_env *env)
 {
-	struct unix_state *s = env->priv;
-	int fd = unix_own_end(s, 1);
-	unsigned long i;
-	int ret = 0;
+	int ret = unix_receive(env, 0);
 
-	bench_ready(env);
-	for (i = 0; !ret && i < env->rounds; i++)
-		ret = seq_recv(fd, s->buf, env->payload);
 	if (!ret)
 		bench_done(env);
 	return ret;
@@ -212,7 +200,7 @@ static int seq_flood(struct bench_env *env)
 	int ret = 0;
 
 	for (i = 0; !ret && i < env->rounds; i++)
-		ret = seq_send(s->sv[0], s->buf, env->payload);
+		ret = seq_send(s->sv[0], s->peer.buf, env->payload);
 	return ret;
 }
 
