@@ -300,7 +300,12 @@ void qrpc_arena_release_slot(struct qrpc_arena *arena, u32 slot, int status,
 	WRITE_ONCE(r->status, status);
 	WRITE_ONCE(r->rep_len, rep_len);
 	WRITE_ONCE(r->fault, fault);
-	WRITE_ONCE(r->seq, r->seq + 1);
+	/*
+	 * seq last, with release semantics: a caller polling it (with
+	 * acquire) for its plain call's end sees the rest, without waiting
+	 * for the CALL's completion (task work on 6.7+).
+	 */
+	smp_store_release(&r->seq, r->seq + 1);
 	tail = ring->tail;
 	WRITE_ONCE(ring->entries[tail & (arena->nslots - 1)],
 		   slot | reason << 24);

@@ -519,16 +519,49 @@ int qrpc_spin_cqe(struct io_uring *ring, struct io_uring_cqe **cqe,
 }
 
 /*
- * Poll for the reply as long as replies lately took to come, and learn:
- * a reply seen while polling makes the next poll longer, a sleep shorter.
+ * Whether the plain call on @slot, submitted with user_data @tag, has
+ * ended; if so its result goes to *@res.  Two signs, whichever comes
+ * first: its CQE, or its result in the results area, which the module
+ * writes (seq last, with release semantics) before it completes the
+ * CALL.  On kernels that complete a CALL through the caller's task work
+ * the second comes sooner; the CQE then arrives later, and is passed
+ * over.
  */
-static int channel_spin_adaptive(struct qrpc_channel *ch,
-				 struct io_uring_cqe **cqe)
+static int channel_call_ended(struct qrpc_channel *ch, unsigned int slot,
+			      uint64_t tag, uint32_t seq0, int *res)
+{
+	const struct qrpc_slot_result *r = &ch->results[slot];
+	struct io_uring_cqe *cqe;
+
+	while (!io_uring_peek_cqe(&ch->uring, &cqe)) {
+		uint64_t ud = cqe->user_data;
+		int cres = cqe->res;
+
+		io_uring_cqe_seen(&ch->uring, cqe);
+		if (ud == tag) {
+			*res = cres;
+			return 1;
+		}
+		/* Else a late one, of an earlier call that ended already. */
+	}
+	if (__atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) == seq0)
+		return 0;
+	*res = r->status ? r->status : (int)r->rep_len;
+	return 1;
+}
+
+/*
+ * Poll for the end of the call as long as replies lately took to come,
+ * and learn: a reply seen while polling makes the next poll longer, a
+ * sleep shorter.
+ */
+static int channel_spin_adaptive(struct qrpc_channel *ch, unsigned int slot,
+				 uint64_t tag, uint32_t seq0, int *res)
 {
 	unsigned int spins;
 
 	for (spins = 0; spins < ch->spin; spins++) {
-		if (!io_uring_peek_cqe(&ch->uring, cqe)) {
+		if (channel_call_ended(ch, slot, tag, seq0, res)) {
 			if (ch->spin < SPIN_MAX)
 				ch->spin += ch->spin / 8 + 1;
 			return 0;
@@ -540,21 +573,42 @@ static int channel_spin_adaptive(struct qrpc_channel *ch,
 	return -ETIME;
 }
 
+/* Poll for the end of the call for up to @usec microseconds. */
+static int channel_spin_for(struct qrpc_channel *ch, unsigned int slot,
+			    uint64_t tag, uint32_t seq0, uint64_t usec,
+			    int *res)
+{
+	uint64_t end = qrpc_now_us() + usec;
+	unsigned int i;
+
+	for (i = 1;; i++) {
+		if (channel_call_ended(ch, slot, tag, seq0, res))
+			return 0;
+		/* The clock is read now and then: it costs more than a poll. */
+		if (!(i % 64) && qrpc_now_us() >= end)
+			return -ETIME;
+		__builtin_ia32_pause();
+	}
+}
+
 /*
- * Issue CALL on @slot and wait for its completion: poll the ring as the
- * binding's QRPC_OPT_SPIN says, then sleep.  The ring is this thread's
- * alone, so every CQE on it is this call's.
+ * Issue CALL on @slot and wait for its end: poll as the binding's
+ * QRPC_OPT_SPIN says, then sleep.  The ring is this thread's alone; its
+ * CQEs are this call's, or late ones of calls that ended already.
  */
 int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 {
 	uint64_t spin = __atomic_load_n(&ch->binding->options[QRPC_OPT_SPIN],
 					__ATOMIC_RELAXED);
+	uint32_t seq0 = __atomic_load_n(&ch->results[slot].seq,
+					__ATOMIC_ACQUIRE);
+	uint64_t tag = UD_CALL | (uint64_t)++ch->gen << 8 | slot;
 	struct io_uring_cqe *cqe;
-	int ret;
+	int ret, res;
 
 	if (ch->no_uring)
 		return qrpc_channel_call_ioctl(ch, slot);
-	ret = channel_prep_call(ch, slot, slot);
+	ret = channel_prep_call(ch, slot, tag);
 	if (ret)
 		return ret;
 	/* Not polling: submit and sleep in one system call. */
@@ -562,17 +616,23 @@ int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 	if (ret < 0 && ret != -EINTR)
 		return ret;
 	if (spin == QRPC_SPIN_ADAPTIVE)
-		ret = channel_spin_adaptive(ch, &cqe);
+		ret = channel_spin_adaptive(ch, slot, tag, seq0, &res);
+	else if (spin)
+		ret = channel_spin_for(ch, slot, tag, seq0, spin, &res);
 	else
-		ret = spin ? qrpc_spin_cqe(&ch->uring, &cqe, spin) : -ETIME;
-	if (ret) {
+		ret = channel_call_ended(ch, slot, tag, seq0, &res) ? 0 : -ETIME;
+	/* Asleep, only the CQE wakes us: late ones are passed over. */
+	while (ret) {
 		ret = io_uring_wait_cqe(&ch->uring, &cqe);
 		if (ret < 0)
 			return ret;
+		if (cqe->user_data == tag)
+			res = cqe->res;
+		else
+			ret = -EAGAIN;
+		io_uring_cqe_seen(&ch->uring, cqe);
 	}
-	ret = cqe->res;
-	io_uring_cqe_seen(&ch->uring, cqe);
-	return ret;
+	return res;
 }
 
 /*
@@ -772,11 +832,14 @@ static int batch_chunk(struct qrpc_channel *ch, unsigned int kind,
 		ret = io_uring_submit_and_wait(&ch->uring, q);
 		for (i = 0; i < q; i++)
 			results[i] = ret < 0 ? ret : -EIO;
-		for (i = 0; ret >= 0 && i < q; i++) {
+		for (i = 0; ret >= 0 && i < q;) {
 			if (io_uring_wait_cqe(&ch->uring, &cqe))
 				break;
-			if (cqe->user_data < q)
+			/* Others are late ones of plain calls, ended already. */
+			if (cqe->user_data < q) {
 				results[cqe->user_data] = cqe->res;
+				i++;
+			}
 			io_uring_cqe_seen(&ch->uring, cqe);
 		}
 	}

@@ -63,7 +63,15 @@ struct qrpc_channel {
 	unsigned int		jpending;	/* slots with a record */
 	/* In-place calls (inplace.c): slots the caller still holds. */
 	uint8_t			hold[CHANNEL_SLOTS];
+	/*
+	 * A plain call's CQE carries UD_CALL, a generation and the slot, so
+	 * that one arriving after its call ended through its result
+	 * (qrpc_channel_issue()) is told from the current call's.
+	 */
+	uint32_t		gen;
 };
+
+#define UD_CALL			(1ULL << 63)
 
 /* struct qrpc_channel's hold[]: */
 enum {

@@ -393,7 +393,10 @@ struct qrpc_slot {
  * @seq:	counts the calls this slot has completed
  *
  * Valid once the slot's CALL completed (plain calls) or the slot was
- * released (one-way calls).
+ * released (one-way calls).  @seq is written last, with release
+ * semantics: a client that sees it change (reading it with acquire) sees
+ * the other fields of that call's end, possibly before the CALL's
+ * completion reaches its ring.
  */
 struct qrpc_slot_result {
 	__s32	status;
