@@ -142,6 +142,13 @@ extern const struct rt_peer rt_pipe, rt_unix_stream, rt_unix_seqpacket,
 	rt_binder, rt_tcp;
 extern const struct ow_peer ow_posix_mq, ow_unix_seqpacket;
 
+/*
+ * floors.c: the mean cost of @n null system calls, of @n io_uring NOPs
+ * each submitted and reaped alone, and of @n submitted 64 at a time.
+ */
+int bench_floors(unsigned long n, struct lat_stats *sys,
+		 struct lat_stats *nop, struct lat_stats *nop_batch);
+
 /* peers/qrpc.c: qrpc itself. */
 extern const struct rt_peer rt_qrpc_call, rt_qrpc_sleep, rt_qrpc_spin,
 	rt_qrpc_async, rt_qrpc_inplace;

@@ -122,6 +122,24 @@ static void run_priority(void)
 	fprintf(stderr, "  %-20s %s\n", "priority", ret ? "FAILED" : "done");
 }
 
+static void run_floors(void)
+{
+	struct lat_stats sys, nop, batch;
+	int ret;
+
+	fprintf(stderr, "Floors:\n");
+	bench_watch("the floors");
+	ret = bench_floors(count, &sys, &nop, &batch);
+	bench_watch(NULL);
+	if (ret)
+		fprintf(stderr, "qrpc-bench: floors: %s\n", strerror(-ret));
+	failures += !!ret;
+	report_add(SEC_FLOOR, "system call (getppid)", 0, &sys, !ret);
+	report_add(SEC_FLOOR, "io_uring NOP, submitted alone", 0, &nop, !ret);
+	report_add(SEC_FLOOR, "io_uring NOP, 64 a submission", 0, &batch, !ret);
+	fprintf(stderr, "  %-20s %s\n", "floors", ret ? "FAILED" : "done");
+}
+
 static const struct {
 	const char	*name;
 	void		(*run)(void);
@@ -130,6 +148,7 @@ static const struct {
 	{ "payload", run_payload_sweep },
 	{ "one-way", run_one_way },
 	{ "priority", run_priority },
+	{ "floors", run_floors },
 };
 
 static void usage(FILE *f)
@@ -144,7 +163,7 @@ static void usage(FILE *f)
 		"  -w, --warmup N        round trips before measuring (default 1000)\n"
 		"  -q, --quick           --count 2000 --warmup 200\n"
 		"  -o, --only LIST       comma-separated sections: round-trip, payload,\n"
-		"                        one-way, priority (default: all)\n"
+		"                        one-way, priority, floors (default: all)\n"
 		"  -p, --peers LIST      comma-separated mechanisms to measure, by the names\n"
 		"                        in the tables (default: all)\n"
 		"  -s, --sizes LIST      payload sweep sizes in bytes, comma-separated,\n"

@@ -26,6 +26,7 @@ static const char *const section_title[SEC_COUNT] = {
 	[SEC_PAYLOAD] = "Payload sweep: round trips, the payload both ways",
 	[SEC_ONE_WAY] = "One-way throughput",
 	[SEC_PRIORITY] = "A priority-7 call, idle and under a flood of priority-0 messages",
+	[SEC_FLOOR] = "What entering the kernel costs, on CPU 0 alone",
 };
 
 static const char *const section_key[SEC_COUNT] = {
@@ -33,6 +34,7 @@ static const char *const section_key[SEC_COUNT] = {
 	[SEC_PAYLOAD] = "payload_sweep",
 	[SEC_ONE_WAY] = "one_way",
 	[SEC_PRIORITY] = "priority",
+	[SEC_FLOOR] = "floors",
 };
 
 void report_add(enum section sec, const char *name, size_t payload,
@@ -95,6 +97,12 @@ static void print_row(FILE *f, const struct result *r)
 	const struct result *b = base_of(r);
 	char size[32];
 
+	if (r->sec == SEC_FLOOR) {
+		if (r->ok)
+			fprintf(f, "  %-40s %8.3f us each\n", r->name,
+				r->st.mean / 1e3);
+		return;
+	}
 	size_text(r->payload, size, sizeof(size));
 	fprintf(f, "  %-22s %8s", r->name, size);
 	if (!r->ok) {
@@ -134,7 +142,7 @@ void report_print(FILE *f)
 						"mechanism", "payload",
 						"msgs/s", "us/msg",
 						"qrpc is");
-				else
+				else if (s != SEC_FLOOR)
 					fprintf(f, "  %-22s %8s %10s %10s %10s %10s %11s %9s\n",
 						"mechanism", "payload",
 						"p50 us", "p99 us", "p99.9 us",
@@ -203,6 +211,24 @@ static int rate_ratio(const struct result *a, const struct result *b,
 	return 1;
 }
 
+/*
+ * A kernel-mediated round trip enters the kernel at least twice; say what
+ * that alone costs against the shared-memory spin, which never does.
+ */
+static void floor_note(FILE *f)
+{
+	const struct result *nop = find(SEC_FLOOR, "io_uring NOP, submitted alone", 0);
+	const struct result *shm = find(SEC_ROUND_TRIP, "shm-spin", 64);
+
+	if (!nop || !shm || shm->st.p50 <= 0)
+		return;
+	fprintf(f, "\nTwo io_uring submissions, the least a round trip through "
+		"the kernel takes, cost %.2fx\nthe shm spin round trip "
+		"(%.2f us against %.2f us).\n",
+		2 * nop->st.mean / shm->st.p50, 2 * nop->st.mean / 1e3,
+		shm->st.p50 / 1e3);
+}
+
 int report_targets(FILE *f)
 {
 	const struct result *call = find(SEC_ROUND_TRIP, "qrpc-call", 64);
@@ -247,6 +273,7 @@ int report_targets(FILE *f)
 	fprintf(f, "\nTargets (BRIEF section 3), ratios of medians or of rates\n");
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		check(f, &t[i], &misses);
+	floor_note(f);
 	return misses;
 }
 

@@ -16,6 +16,7 @@ enum section {
 	SEC_PAYLOAD,		/* the payload sweep */
 	SEC_ONE_WAY,		/* one-way throughput */
 	SEC_PRIORITY,		/* a priority-7 call, idle and flooded */
+	SEC_FLOOR,		/* what entering the kernel costs */
 	SEC_COUNT,
 };
 
