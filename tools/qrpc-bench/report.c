@@ -174,10 +174,26 @@ struct target {
 	int		known;
 };
 
+/* The verdicts of the last report_targets(), for the JSON. */
+#define MAX_TARGETS	16
+static struct {
+	const char	*what;
+	const char	*verdict;
+	double		value, limit;
+	int		at_most;
+} verdicts[MAX_TARGETS];
+static unsigned int nverdicts;
+
 static void check(FILE *f, struct target *t, int *misses)
 {
 	const char *verdict = "SKIP";
 
+	if (nverdicts < MAX_TARGETS) {
+		verdicts[nverdicts].what = t->what;
+		verdicts[nverdicts].value = t->value;
+		verdicts[nverdicts].limit = t->limit;
+		verdicts[nverdicts].at_most = t->at_most;
+	}
 	if (t->known) {
 		int pass = t->at_most ? t->value <= t->limit :
 					t->value >= t->limit;
@@ -190,6 +206,8 @@ static void check(FILE *f, struct target *t, int *misses)
 		fprintf(f, "  %-4s %-62s (a figure is missing)\n", verdict,
 			t->what);
 	}
+	if (nverdicts < MAX_TARGETS)
+		verdicts[nverdicts++].verdict = verdict;
 }
 
 /* Ratio of two latency medians, a over b. */
@@ -270,6 +288,7 @@ int report_targets(FILE *f)
 	t[8].known = p50_ratio(find(SEC_PRIORITY, "qrpc-prio7-flooded", 64),
 			       idle, &t[8].value);
 
+	nverdicts = 0;
 	fprintf(f, "\nTargets (BRIEF section 3), ratios of medians or of rates\n");
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		check(f, &t[i], &misses);
@@ -309,7 +328,14 @@ void report_json(FILE *f, const char *kernel, unsigned long count)
 		}
 		fprintf(f, "\n  ]");
 	}
-	fprintf(f, "\n}\n");
+	fprintf(f, ",\n  \"targets\": [");
+	for (i = 0; i < nverdicts; i++)
+		fprintf(f, "%s\n    {\"target\": \"%s\", \"verdict\": \"%s\", "
+			"\"ratio\": %.3f, \"limit\": %.2f, \"at_most\": %s}",
+			i ? "," : "", verdicts[i].what, verdicts[i].verdict,
+			verdicts[i].value, verdicts[i].limit,
+			verdicts[i].at_most ? "true" : "false");
+	fprintf(f, "\n  ]\n}\n");
 }
 
 void report_chart_data(FILE *f)
