@@ -502,14 +502,13 @@ uint64_t qrpc_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-int qrpc_spin_cqe(struct io_uring *ring, struct io_uring_cqe **cqe,
-		  uint64_t usec)
+int qrpc_poll_for(uint64_t usec, int (*done)(void *arg), void *arg)
 {
 	uint64_t end = qrpc_now_us() + usec;
 	unsigned int i;
 
 	for (i = 1;; i++) {
-		if (!io_uring_peek_cqe(ring, cqe))
+		if (done(arg))
 			return 0;
 		/* The clock is read now and then: it costs more than a poll. */
 		if (!(i % 64) && qrpc_now_us() >= end)
@@ -573,22 +572,21 @@ static int channel_spin_adaptive(struct qrpc_channel *ch, unsigned int slot,
 	return -ETIME;
 }
 
-/* Poll for the end of the call for up to @usec microseconds. */
-static int channel_spin_for(struct qrpc_channel *ch, unsigned int slot,
-			    uint64_t tag, uint32_t seq0, uint64_t usec,
-			    int *res)
-{
-	uint64_t end = qrpc_now_us() + usec;
-	unsigned int i;
+/* A plain call being waited for, as channel_call_ended() looks at it. */
+struct call_wait {
+	struct qrpc_channel	*ch;
+	unsigned int		slot;
+	uint32_t		seq0;
+	uint64_t		tag;
+	int			res;
+};
 
-	for (i = 1;; i++) {
-		if (channel_call_ended(ch, slot, tag, seq0, res))
-			return 0;
-		/* The clock is read now and then: it costs more than a poll. */
-		if (!(i % 64) && qrpc_now_us() >= end)
-			return -ETIME;
-		__builtin_ia32_pause();
-	}
+static int call_wait_ended(void *arg)
+{
+	struct call_wait *cw = arg;
+
+	return channel_call_ended(cw->ch, cw->slot, cw->tag, cw->seq0,
+				  &cw->res);
 }
 
 /*
@@ -600,14 +598,16 @@ int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 {
 	uint64_t spin = __atomic_load_n(&ch->binding->options[QRPC_OPT_SPIN],
 					__ATOMIC_RELAXED);
-	uint32_t seq0 = __atomic_load_n(&ch->results[slot].seq,
-					__ATOMIC_ACQUIRE);
-	uint64_t tag = UD_CALL | (uint64_t)++ch->gen << 8 | slot;
+	struct call_wait cw = { .ch = ch, .slot = slot };
 	struct io_uring_cqe *cqe;
+	uint32_t seq0;
+	uint64_t tag;
 	int ret, res;
 
 	if (ch->no_uring)
 		return qrpc_channel_call_ioctl(ch, slot);
+	seq0 = __atomic_load_n(&ch->results[slot].seq, __ATOMIC_ACQUIRE);
+	tag = UD_CALL | (uint64_t)++ch->gen << 8 | slot;
 	ret = channel_prep_call(ch, slot, tag);
 	if (ret)
 		return ret;
@@ -617,9 +617,12 @@ int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 		return ret;
 	if (spin == QRPC_SPIN_ADAPTIVE)
 		ret = channel_spin_adaptive(ch, slot, tag, seq0, &res);
-	else if (spin)
-		ret = channel_spin_for(ch, slot, tag, seq0, spin, &res);
-	else
+	else if (spin) {
+		cw.seq0 = seq0;
+		cw.tag = tag;
+		ret = qrpc_poll_for(spin, call_wait_ended, &cw);
+		res = cw.res;
+	} else
 		ret = channel_call_ended(ch, slot, tag, seq0, &res) ? 0 : -ETIME;
 	/* Asleep, only the CQE wakes us: late ones are passed over. */
 	while (ret) {

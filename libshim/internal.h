@@ -127,11 +127,10 @@ int qrpc_uring_init(struct io_uring *ring, unsigned int entries,
 uint64_t qrpc_now_us(void);
 
 /*
- * Poll @ring for a completion for up to @usec microseconds: 0 with *@cqe
- * set, or -ETIME when none came (then the caller sleeps for one).
+ * Call @done(@arg) until it returns non-zero, for up to @usec
+ * microseconds: 0 if it did, -ETIME if the time ran out first.
  */
-int qrpc_spin_cqe(struct io_uring *ring, struct io_uring_cqe **cqe,
-		  uint64_t usec);
+int qrpc_poll_for(uint64_t usec, int (*done)(void *arg), void *arg);
 
 /* journal.c */
 void qrpc_journal_free(struct qrpc_journal_file *j);

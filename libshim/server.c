@@ -301,6 +301,19 @@ static void *worker_main_ioctl(void *arg)
 	return NULL;
 }
 
+/* A worker's ring, polled for its next completion. */
+struct ring_poll {
+	struct io_uring		*ring;
+	struct io_uring_cqe	*cqe;
+};
+
+static int ring_has_cqe(void *arg)
+{
+	struct ring_poll *p = arg;
+
+	return !io_uring_peek_cqe(p->ring, &p->cqe);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -317,11 +330,14 @@ static void *worker_main(void *arg)
 		 * kernel, not one each.
 		 */
 		if (io_uring_peek_cqe(&w->ring, &cqe)) {
+			struct ring_poll p = { .ring = &w->ring };
+
 			io_uring_submit_and_wait(&w->ring,
 						 w->srv->spin_us ? 0 : 1);
-			if ((!w->srv->spin_us ||
-			     qrpc_spin_cqe(&w->ring, &cqe, w->srv->spin_us)) &&
-			    io_uring_wait_cqe(&w->ring, &cqe))
+			if (w->srv->spin_us &&
+			    !qrpc_poll_for(w->srv->spin_us, ring_has_cqe, &p))
+				cqe = p.cqe;
+			else if (io_uring_wait_cqe(&w->ring, &cqe))
 				continue;
 		}
 		ud = cqe->user_data;
