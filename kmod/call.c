@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qrpc: calls, and the per-interface priority queues they wait in.
- *
- * Each interface queue has a FIFO list per priority and a bitmask of the
- * non-empty ones, so enqueue and dequeue are O(1).  A server takes from
- * the queues of the interfaces it registered: the highest priority first,
- * and the oldest call (port-wide sequence number) among equals.
+ * qrpc: calls: submission, completion, cancellation and deadlines.  The
+ * queues they wait in are in ifq.c.
  */
 #include <linux/bitops.h>
 #include <linux/cred.h>
@@ -18,9 +14,6 @@
 #include "port.h"
 #include "qrpc.h"
 #include "user.h"
-
-/* Interface queues a port may have: bounds what clients can make it hold. */
-#define QRPC_MAX_PORT_IFQS	256
 
 static atomic64_t qrpc_call_ids = ATOMIC64_INIT(0);
 
@@ -50,123 +43,14 @@ void qrpc_calls_put(struct list_head *calls)
 	}
 }
 
-struct qrpc_ifq *qrpc_ifq_alloc(void)
-{
-	struct qrpc_ifq *ifq = kzalloc(sizeof(*ifq), GFP_KERNEL_ACCOUNT);
-	unsigned int i;
-
-	if (ifq) {
-		INIT_LIST_HEAD(&ifq->node);
-		for (i = 0; i < QRPC_NR_PRIO; i++)
-			INIT_LIST_HEAD(&ifq->levels[i]);
-	}
-	return ifq;
-}
-
 /*
- * The queue of interface @uuid/@major on @port.  If there is none and
- * *@spare is set, *@spare becomes it (and is cleared); NULL if there is
- * none and none can be made.  Under port->lock.
+ * @call has ended: nothing will queue or dispatch it again, and it lets go
+ * of its interface queue.  Under port->lock.
  */
-struct qrpc_ifq *qrpc_ifq_get(struct qrpc_port *port, const u8 *uuid,
-			      u16 major, struct qrpc_ifq **spare)
+void qrpc_call_done(struct qrpc_call *call)
 {
-	struct qrpc_ifq *ifq;
-
-	list_for_each_entry(ifq, &port->ifqs, node)
-		if (ifq->major == major && !memcmp(ifq->uuid, uuid, 16))
-			return ifq;
-	if (!spare || !*spare || port->nifqs >= QRPC_MAX_PORT_IFQS)
-		return NULL;
-	ifq = *spare;
-	*spare = NULL;
-	memcpy(ifq->uuid, uuid, sizeof(ifq->uuid));
-	ifq->major = major;
-	list_add_tail(&ifq->node, &port->ifqs);
-	port->nifqs++;
-	return ifq;
-}
-
-/* Queue @call, whose bytes are already charged to its sender. */
-static void qrpc_ifq_add_charged(struct qrpc_call *call, bool at_head)
-{
-	struct qrpc_ifq *ifq = call->ifq;
-	struct qrpc_port *port = call->arena->port;
-	u8 prio = call->desc.priority;
-
-	if (at_head)
-		list_add(&call->node, &ifq->levels[prio]);
-	else
-		list_add_tail(&call->node, &ifq->levels[prio]);
-	ifq->mask |= BIT(prio);
-	port->depth[prio]++;
-	port->depth_total++;
-	port->queued_bytes += call->desc.req_len;
-	call->state = QRPC_CALL_QUEUED;
-	qrpc_servers_wake(port);
-}
-
-/*
- * Queue @call, charging its sender past the quota if need be: for calls
- * going back to a queue (server died, requeued, let in after waiting),
- * which the sender was allowed to send.
- */
-void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
-{
-	qrpc_user_charge_bytes(call->arena->user, call->desc.req_len, true);
-	qrpc_ifq_add_charged(call, at_head);
-}
-
-void qrpc_ifq_unlink(struct qrpc_call *call)
-{
-	struct qrpc_ifq *ifq = call->ifq;
-	struct qrpc_port *port = call->arena->port;
-	u8 prio = call->desc.priority;
-
-	list_del_init(&call->node);
-	if (list_empty(&ifq->levels[prio]))
-		ifq->mask &= ~BIT(prio);
-	port->depth[prio]--;
-	port->depth_total--;
-	port->queued_bytes -= call->desc.req_len;
-	qrpc_user_uncharge_bytes(call->arena->user, call->desc.req_len);
-}
-
-/* A dispatched [message] whose server died waits for the next one, first. */
-void qrpc_ifq_requeue(struct qrpc_call *call)
-{
-	call->server = NULL;
-	qrpc_ifq_add(call, true);
-}
-
-/* The call @server should handle next, taken off its queue; or NULL. */
-struct qrpc_call *qrpc_ifq_take(struct qrpc_server *server)
-{
-	struct qrpc_call *best = NULL, *head;
-	unsigned int i;
-	int best_prio = -1;
-
-	for (i = 0; i < server->nifs; i++) {
-		struct qrpc_ifq *ifq = server->ifs[i].ifq;
-		int prio;
-
-		if (!ifq->mask)
-			continue;
-		prio = fls(ifq->mask) - 1;
-		if (prio < best_prio)
-			continue;
-		head = list_first_entry(&ifq->levels[prio], struct qrpc_call,
-					node);
-		if (head->desc.iface.minor > server->ifs[i].minor)
-			continue;
-		if (prio > best_prio || head->seq < best->seq) {
-			best = head;
-			best_prio = prio;
-		}
-	}
-	if (best)
-		qrpc_ifq_unlink(best);
-	return best;
+	call->state = QRPC_CALL_DONE;
+	qrpc_ifq_detach(call->arena->port, call);
 }
 
 /*
@@ -181,7 +65,7 @@ void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
 	struct qrpc_arena *arena = call->arena;
 
 	qrpc_call_disarm(call);
-	call->state = QRPC_CALL_DONE;
+	qrpc_call_done(call);
 	arena->active[call->slot] = NULL;
 	qrpc_arena_release_slot(arena, call->slot, status, rep_len, fault,
 				reason);
@@ -204,7 +88,7 @@ static void qrpc_call_client_cancel(struct qrpc_waiter *w)
 	if (call->state == QRPC_CALL_QUEUED) {
 		qrpc_ifq_unlink(call);
 		qrpc_call_disarm(call);
-		call->state = QRPC_CALL_DONE;
+		qrpc_call_done(call);
 		arena->active[call->slot] = NULL;
 		qrpc_arena_release_slot(arena, call->slot, -ECANCELED, 0, 0,
 					QRPC_RELEASE_DONE);
@@ -213,7 +97,7 @@ static void qrpc_call_client_cancel(struct qrpc_waiter *w)
 		/* Never queued: the failed CALL itself frees the slot. */
 		list_del_init(&call->node);
 		qrpc_call_disarm(call);
-		call->state = QRPC_CALL_DONE;
+		qrpc_call_done(call);
 		arena->active[call->slot] = NULL;
 		qrpc_call_put(call);	/* the engine's reference */
 	} else if (call->state == QRPC_CALL_DISPATCHED) {
@@ -261,19 +145,6 @@ static int qrpc_slot_read(struct qrpc_arena *arena, u32 slot,
 	return 0;
 }
 
-/* Finish a command issued as @cmd (or an ioctl if NULL) with @res now. */
-static long qrpc_complete_now(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
-			      unsigned int issue_flags, long res)
-{
-	if (!cmd)
-		return res;
-	/* It was made cancelable: io_uring must see it completed. */
-	qrpc_waiter_unprepare(w);
-	w->cmd = NULL;
-	io_uring_cmd_done(cmd, res, 0, issue_flags);
-	return -EIOCBQUEUED;
-}
-
 static bool qrpc_port_has_room(struct qrpc_port *port, u32 len)
 {
 	return port->depth_total < port->limits.max_depth &&
@@ -284,6 +155,8 @@ static bool qrpc_port_has_room(struct qrpc_port *port, u32 len)
 static void qrpc_call_arm(struct qrpc_call *call)
 {
 	const struct qrpc_slot *d = &call->desc;
+	/* In unsigned long: ttbr_s * HZ overflows 32 bits after 199 days. */
+	unsigned long ttbr = (unsigned long)d->ttbr_s * HZ;
 	unsigned long at = 0;
 
 	switch (call->state) {
@@ -293,12 +166,12 @@ static void qrpc_call_arm(struct qrpc_call *call)
 			at = call->sent + msecs_to_jiffies(d->timeout_ms);
 		else if (d->kind == QRPC_KIND_MESSAGE && d->ttbr_s &&
 			 call->state == QRPC_CALL_QUEUED)
-			at = call->sent + d->ttbr_s * HZ;
+			at = call->sent + ttbr;
 		break;
 	case QRPC_CALL_WAITING_ROOM:
 		at = call->sent + msecs_to_jiffies(d->ttrq_ms);
-		if (d->ttbr_s && time_before(call->sent + d->ttbr_s * HZ, at))
-			at = call->sent + d->ttbr_s * HZ;
+		if (d->ttbr_s && time_before(call->sent + ttbr, at))
+			at = call->sent + ttbr;
 		break;
 	default:
 		break;
@@ -377,7 +250,7 @@ static void qrpc_call_deadline(struct work_struct *work)
 		break;
 	case QRPC_CALL_WAITING_ROOM:
 		list_del_init(&call->node);
-		call->state = QRPC_CALL_DONE;
+		qrpc_call_done(call);
 		arena->active[call->slot] = NULL;
 		qrpc_waiter_finish(&call->client, -ETIMEDOUT, &to_post);
 		drop = true;
@@ -398,7 +271,8 @@ static void qrpc_call_enter(struct qrpc_port *port, struct qrpc_call *call,
 			    struct list_head *to_post)
 {
 	port->enqueued++;
-	if (call->ifq->nservers && qrpc_dispatch_to_parked(port, call, to_post))
+	if (qrpc_iff_serves(call->ifq->iff, call->ifq->minor) &&
+	    qrpc_dispatch_to_parked(port, call, to_post))
 		return;
 	qrpc_ifq_add(call, false);
 }
@@ -429,39 +303,53 @@ enum qrpc_submit {
 	QRPC_SUBMIT_WAITING,		/* a [message] waiting for room */
 };
 
+/* What a submission may need to make, allocated with the lock dropped. */
+struct qrpc_spares {
+	struct qrpc_iff	*iff;
+	struct qrpc_ifq	*ifq;
+};
+
 /*
- * Queue (or hand over) @call: an enum qrpc_submit, or a negative errno.
- * Under port->lock.
+ * Queue (or hand over) @call: an enum qrpc_submit, or a negative errno;
+ * -ENOMEM when a queue must be made and @spares has nothing to make it
+ * from.  Under port->lock.
  */
 static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
-			    struct qrpc_ifq **spare, struct list_head *to_post)
+			    struct qrpc_spares *spares,
+			    struct list_head *to_post)
 {
 	const struct qrpc_slot *d = &call->desc;
 	bool message = d->kind == QRPC_KIND_MESSAGE;
-	struct qrpc_ifq *ifq;
+	struct qrpc_iff *iff;
+	bool served;
+	int ret;
 
-	/* Only a [message] may make a queue for an interface nobody serves. */
-	ifq = qrpc_ifq_get(port, d->iface.uuid, d->iface.major,
-			   message ? spare : NULL);
-	if (!ifq || !ifq->nservers) {
-		if (d->kind == QRPC_KIND_MAYBE)
+	/* Only a [message] may wait for an interface nobody serves yet. */
+	iff = message ? qrpc_iff_get(port, d->iface.uuid, d->iface.major,
+				     &spares->iff) :
+			qrpc_iff_lookup(port, d->iface.uuid, d->iface.major);
+	served = qrpc_iff_serves(iff, d->iface.minor);
+	if (!served && !message)
+		return d->kind == QRPC_KIND_MAYBE ? QRPC_SUBMIT_DROPPED :
+						    -ENOTCONN;
+	ret = qrpc_ifq_attach(port, call, iff, &spares->ifq);
+	if (ret) {
+		qrpc_iff_maybe_free(iff);
+		if (ret == -ENOSPC && d->kind == QRPC_KIND_MAYBE)
 			return QRPC_SUBMIT_DROPPED;
-		if (!message)
-			return -ENOTCONN;
-		if (!ifq)
-			return -ENOSPC;
+		return ret;
 	}
-	call->ifq = ifq;
 	call->seq = ++port->seq;
 
 	port->enqueued++;
-	if (ifq->nservers && qrpc_dispatch_to_parked(port, call, to_post))
+	if (served && qrpc_dispatch_to_parked(port, call, to_post))
 		return QRPC_SUBMIT_QUEUED;	/* a server was waiting for it */
 	if (qrpc_port_has_room(port, d->req_len)) {
 		/* The sender's quota: an error it sees, never a silent loss. */
 		if (qrpc_user_charge_bytes(call->arena->user, d->req_len,
 					   false)) {
 			port->enqueued--;
+			qrpc_ifq_detach(port, call);
 			return d->kind == QRPC_KIND_MAYBE ?
 			       QRPC_SUBMIT_DROPPED : -EDQUOT;
 		}
@@ -473,10 +361,13 @@ static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
 	 * [message] refused too, unless it may wait for room.
 	 */
 	port->enqueued--;
-	if (d->kind == QRPC_KIND_MAYBE)
-		return QRPC_SUBMIT_DROPPED;
-	if (!message || !d->ttrq_ms)
-		return -EAGAIN;
+	if (!message || !d->ttrq_ms) {
+		qrpc_ifq_detach(port, call);
+		if (d->kind == QRPC_KIND_MAYBE)
+			return QRPC_SUBMIT_DROPPED;
+		/* Not -EAGAIN: io_uring would re-issue the command. */
+		return -ENOBUFS;
+	}
 	call->state = QRPC_CALL_WAITING_ROOM;
 	list_add_tail(&call->node, &port->room_waiters);
 	return QRPC_SUBMIT_WAITING;
@@ -503,7 +394,7 @@ static struct qrpc_arena *qrpc_io_conn(struct qrpc_instance *inst,
 long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	       struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
-	struct qrpc_ifq *spare = NULL;
+	struct qrpc_spares spares = { NULL, NULL };
 	struct qrpc_arena *arena;
 	struct qrpc_handle *ch;
 	struct qrpc_call *call;
@@ -524,15 +415,6 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	if (!call)
 		goto out;
 	ret = qrpc_slot_read(arena, io->index, &call->desc);
-	/*
-	 * Only a [message] may need a new interface queue (one for an
-	 * interface nobody serves yet); it is made before the lock is taken.
-	 */
-	if (!ret && call->desc.kind == QRPC_KIND_MESSAGE) {
-		spare = qrpc_ifq_alloc();
-		if (!spare)
-			ret = -ENOMEM;
-	}
 	if (ret) {
 		kfree(call);
 		goto out;
@@ -561,19 +443,34 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	parks = reply || (call->desc.kind == QRPC_KIND_MESSAGE &&
 			  call->desc.ttrq_ms);
 	if (parks) {
+		/* The parked CALL's reference, and a sleeping ioctl's own. */
 		kref_get(&call->ref);
+		if (!cmd)
+			kref_get(&call->ref);
 		qrpc_waiter_prepare(&call->client, inst, cmd, issue_flags);
 	}
 
+retry:
 	spin_lock(&port->lock);
 	if (arena->client != inst) {
 		ret = -EBADF;		/* the connection is closing */
 	} else if (arena->active[io->index]) {
 		ret = -EBUSY;
 	} else {
-		if (parks)
-			call->client.state = QRPC_WAITER_PARKED;
-		ret = qrpc_call_submit(port, call, &spare, &to_post);
+		ret = qrpc_call_submit(port, call, &spares, &to_post);
+		if (ret == -ENOMEM && !spares.ifq) {
+			/*
+			 * A new queue (and interface) must be made: rarely,
+			 * since emptied queues are kept for reuse.
+			 */
+			spin_unlock(&port->lock);
+			spares.ifq = qrpc_ifq_alloc();
+			if (!spares.iff)
+				spares.iff = qrpc_iff_alloc();
+			if (spares.ifq && spares.iff)
+				goto retry;
+			spin_lock(&port->lock);
+		}
 		if (ret == QRPC_SUBMIT_QUEUED || ret == QRPC_SUBMIT_WAITING) {
 			arena->active[io->index] = call;
 			qrpc_call_arm(call);
@@ -583,15 +480,18 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 			qrpc_arena_release_slot(arena, io->index, 0, 0, 0,
 						QRPC_RELEASE_DROPPED);
 		}
-		/* Only a plain call, or a [message] kept waiting, stays parked. */
-		if (ret != QRPC_SUBMIT_WAITING && (!reply || ret < 0))
-			call->client.state = QRPC_WAITER_IDLE;
+		/*
+		 * Only a queued plain call, or a [message] kept waiting,
+		 * parks; nobody could finish it before the lock is dropped.
+		 */
+		if (ret == QRPC_SUBMIT_WAITING || (reply && ret >= 0))
+			qrpc_waiter_park(&call->client);
 	}
 	/*
 	 * Decided under the lock: once it is dropped, a queued call we hold
 	 * no reference on may be taken, answered and freed at any moment.
 	 */
-	parked = call->client.state == QRPC_WAITER_PARKED;
+	parked = parks && qrpc_waiter_parked(&call->client);
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
 
@@ -602,10 +502,11 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 		if (ret == QRPC_SUBMIT_DROPPED)
 			ret = 0;
 		if (parks) {
-			/* The parked CALL's reference keeps the call till here. */
-			ret = qrpc_complete_now(&call->client, cmd, issue_flags,
-						ret);
-			qrpc_call_put(call);
+			/* Drops the parked CALL's reference. */
+			ret = qrpc_waiter_complete_here(&call->client, cmd,
+							issue_flags, ret);
+			if (!cmd)
+				qrpc_call_put(call);	/* the ioctl's */
 		}
 		if (!queued)
 			qrpc_call_put(call);	/* the engine's */
@@ -620,11 +521,12 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 		 */
 		qrpc_handle_put(ch);
 		ch = NULL;
-		ret = qrpc_waiter_wait(&call->client);
-		qrpc_call_put(call);		/* the parked CALL's */
+		ret = qrpc_waiter_wait(&call->client, -EINTR);
+		qrpc_call_put(call);		/* the ioctl's */
 	}
 out:
-	kfree(spare);
+	kfree(spares.iff);
+	kfree(spares.ifq);
 	if (ch)
 		qrpc_handle_put(ch);
 	return ret;
@@ -656,7 +558,7 @@ long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io)
 	spin_lock(&port->lock);
 	call = arena->active[io->index];
 	if (!call || call->desc.kind != QRPC_KIND_CALL ||
-	    call->client.state != QRPC_WAITER_PARKED) {
+	    !qrpc_waiter_parked(&call->client)) {
 		ret = -ENOENT;
 	} else if (call->state == QRPC_CALL_QUEUED) {
 		qrpc_ifq_unlink(call);
@@ -685,27 +587,19 @@ long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io)
  */
 void qrpc_port_purge(struct qrpc_port *port)
 {
-	struct qrpc_ifq *ifq, *tmp;
 	struct qrpc_call *call, *next;
+	LIST_HEAD(queued);
 	LIST_HEAD(finished);
 	LIST_HEAD(to_post);
-	unsigned int i;
 
 	spin_lock(&port->lock);
-	list_for_each_entry_safe(ifq, tmp, &port->ifqs, node) {
-		for (i = 0; i < QRPC_NR_PRIO; i++) {
-			list_for_each_entry_safe(call, next, &ifq->levels[i],
-						 node) {
-				qrpc_ifq_unlink(call);
-				port->failed++;
-				qrpc_call_finish(call, -EIDRM, 0, 0,
-						 QRPC_RELEASE_FAILED, &to_post);
-				list_add_tail(&call->node, &finished);
-			}
-		}
-		list_del(&ifq->node);
-		port->nifqs--;
-		kfree(ifq);
+	/* Taken off first: ending a call may free its queue. */
+	qrpc_ifq_take_all(port, &queued);
+	list_for_each_entry_safe(call, next, &queued, node) {
+		port->failed++;
+		qrpc_call_finish(call, -EIDRM, 0, 0, QRPC_RELEASE_FAILED,
+				 &to_post);
+		list_move_tail(&call->node, &finished);
 	}
 	list_for_each_entry_safe(call, next, &port->dlq, node) {
 		list_del_init(&call->node);

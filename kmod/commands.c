@@ -6,6 +6,7 @@
  * it succeeds; commands only validate and act.
  */
 #include <linux/kernel.h>
+#include <linux/stddef.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -244,29 +245,45 @@ union qrpc_command_arg {
 struct qrpc_command_desc {
 	unsigned int	cmd;
 	int		(*fn)(struct qrpc_instance *inst, void *arg);
+	/* Whether the argument goes back to user space on success. */
+	bool		copy_out;
+	/*
+	 * Where a command that makes a handle returns it (an offset into
+	 * the argument), or -1: if the copy-out fails, the handle is closed
+	 * again, since nobody could ever know its number.
+	 */
+	int		handle_off;
 };
+
+#define CMD(c, f)		{ c, f, true, -1 }
+#define CMD_HANDLE(c, f, t, m)	{ c, f, true, offsetof(t, m) }
+/* Data-path commands return their result only: the argument stays. */
+#define CMD_IO(c, f)		{ c, f, false, -1 }
 
 /* Indexed by _IOC_NR(cmd) - QRPC_IOC_BASE. */
 static const struct qrpc_command_desc qrpc_commands[] = {
-	{ QRPC_IOC_GET_FEATURES, qrpc_get_features },
-	{ QRPC_IOC_PORT_CREATE, qrpc_cmd_port_create },
-	{ QRPC_IOC_PORT_OPEN, qrpc_cmd_port_open },
-	{ QRPC_IOC_PORT_UNLINK, qrpc_cmd_port_unlink },
-	{ QRPC_IOC_PORT_LIST, qrpc_cmd_port_list },
-	{ QRPC_IOC_CLOSE, qrpc_cmd_close },
-	{ QRPC_IOC_SERVE, qrpc_cmd_serve },
-	{ QRPC_IOC_IF_REGISTER, qrpc_cmd_if_register },
-	{ QRPC_IOC_IF_UNREGISTER, qrpc_cmd_if_unregister },
-	{ QRPC_IOC_CONNECT, qrpc_cmd_connect },
-	{ QRPC_IOC_MAP_CONN, qrpc_cmd_map_conn },
-	{ QRPC_IOC_CALL, qrpc_cmd_call },
-	{ QRPC_IOC_CANCEL, qrpc_cmd_cancel },
-	{ QRPC_IOC_FETCH, qrpc_cmd_fetch },
-	{ QRPC_IOC_COMMIT, qrpc_cmd_commit },
-	{ QRPC_IOC_COMMIT_AND_FETCH, qrpc_cmd_commit_fetch },
-	{ QRPC_IOC_DLQ_LIST, qrpc_cmd_dlq_list },
-	{ QRPC_IOC_DLQ_REQUEUE, qrpc_cmd_dlq_requeue },
-	{ QRPC_IOC_DLQ_PURGE, qrpc_cmd_dlq_purge },
+	CMD(QRPC_IOC_GET_FEATURES, qrpc_get_features),
+	CMD_HANDLE(QRPC_IOC_PORT_CREATE, qrpc_cmd_port_create,
+		   struct qrpc_port_create, handle),
+	CMD_HANDLE(QRPC_IOC_PORT_OPEN, qrpc_cmd_port_open,
+		   struct qrpc_port_open, handle),
+	CMD(QRPC_IOC_PORT_UNLINK, qrpc_cmd_port_unlink),
+	CMD(QRPC_IOC_PORT_LIST, qrpc_cmd_port_list),
+	CMD(QRPC_IOC_CLOSE, qrpc_cmd_close),
+	CMD_HANDLE(QRPC_IOC_SERVE, qrpc_cmd_serve, struct qrpc_serve, handle),
+	CMD(QRPC_IOC_IF_REGISTER, qrpc_cmd_if_register),
+	CMD(QRPC_IOC_IF_UNREGISTER, qrpc_cmd_if_unregister),
+	CMD_HANDLE(QRPC_IOC_CONNECT, qrpc_cmd_connect, struct qrpc_connect,
+		   handle),
+	CMD(QRPC_IOC_MAP_CONN, qrpc_cmd_map_conn),
+	CMD_IO(QRPC_IOC_CALL, qrpc_cmd_call),
+	CMD_IO(QRPC_IOC_CANCEL, qrpc_cmd_cancel),
+	CMD_IO(QRPC_IOC_FETCH, qrpc_cmd_fetch),
+	CMD_IO(QRPC_IOC_COMMIT, qrpc_cmd_commit),
+	CMD_IO(QRPC_IOC_COMMIT_AND_FETCH, qrpc_cmd_commit_fetch),
+	CMD(QRPC_IOC_DLQ_LIST, qrpc_cmd_dlq_list),
+	CMD(QRPC_IOC_DLQ_REQUEUE, qrpc_cmd_dlq_requeue),
+	CMD(QRPC_IOC_DLQ_PURGE, qrpc_cmd_dlq_purge),
 };
 
 static const struct qrpc_command_desc *qrpc_command_lookup(unsigned int cmd)
@@ -312,7 +329,13 @@ long qrpc_command(struct qrpc_instance *inst, unsigned int cmd,
 	if (copy_from_user(&arg, uarg, size))
 		return -EFAULT;
 	ret = desc->fn(inst, &arg);
-	if (ret >= 0 && copy_to_user(uarg, &arg, size))
-		return -EFAULT;
-	return ret;
+	if (ret < 0 || !desc->copy_out || !copy_to_user(uarg, &arg, size))
+		return ret;
+	if (desc->handle_off >= 0) {
+		u32 handle;
+
+		memcpy(&handle, (char *)&arg + desc->handle_off, sizeof(handle));
+		qrpc_handle_close(inst, handle);
+	}
+	return -EFAULT;
 }

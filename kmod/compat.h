@@ -39,6 +39,34 @@ static inline const void *qrpc_uring_cmd_area(struct io_uring_cmd *cmd)
 #define QRPC_URING_IS_CANCEL(issue_flags) false
 #endif
 
+/*
+ * Where io_uring cannot cancel parked commands (6.1), the exit monitor
+ * looks at each one's request for what makes later kernels cancel it: its
+ * ring being torn down (closed, or its process gone), the task that owns
+ * it (the submitter, also for IOSQE_ASYNC; or the SQPOLL thread) in
+ * execve(), or its whole process exiting: those wait for all their
+ * requests (an SQPOLL thread shares its process's files and waits before
+ * they, so the ring, are closed).  A thread that merely exits leaves its
+ * requests to the ring, as io_uring does everywhere.
+ */
+#if !defined(QRPC_HAVE_URING_CMD_CANCELABLE)
+#ifndef QRPC_HAVE_IO_KIOCB_CTX
+#error "qrpc: this kernel neither cancels uring_cmds nor shows their requests"
+#endif
+#include <linux/io_uring_types.h>
+#include <linux/percpu-refcount.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+
+static inline bool qrpc_uring_cmd_orphaned(struct io_uring_cmd *cmd)
+{
+	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
+
+	return percpu_ref_is_dying(&req->ctx->refs) || req->task->in_execve ||
+	       (READ_ONCE(req->task->signal->flags) & SIGNAL_GROUP_EXIT);
+}
+#endif
+
 #include <linux/mm.h>
 
 /* vma->vm_flags became read-only behind accessors in 6.3. */

@@ -117,14 +117,16 @@ static struct qrpc_arena *qrpc_arena_create(struct qrpc_port *port,
 	arena->results = arena->results_buf.vaddr;
 	arena->ring = (void *)(arena->results + nslots);
 	arena->ring->mask = nslots - 1;
-
-	ret = xa_alloc_cyclic(&qrpc_arenas, &arena->id, arena, xa_limit_31b,
-			      &qrpc_arena_next, GFP_KERNEL_ACCOUNT);
-	if (ret < 0)
-		goto fail;
-	/* Only now, so that the failure path does not put the caller's. */
 	kref_get(&port->ref);
 	arena->port = port;
+
+	/* Complete: servers may find it by id from here on. */
+	ret = xa_alloc_cyclic(&qrpc_arenas, &arena->id, arena, xa_limit_31b,
+			      &qrpc_arena_next, GFP_KERNEL_ACCOUNT);
+	if (ret < 0) {
+		qrpc_port_put(port);
+		goto fail;
+	}
 	return arena;
 fail:
 	qrpc_buf_free(&arena->slots_buf);
@@ -171,11 +173,6 @@ int qrpc_connect(struct qrpc_instance *inst, struct qrpc_connect *c)
 	if (!conn || !h)
 		goto fail;
 	conn->arena = arena;
-	h->type = QRPC_HANDLE_CONN;
-	h->conn = conn;
-	ret = qrpc_handle_add(inst, h, &c->handle);
-	if (ret)
-		goto fail;
 
 	spin_lock(&arena->port->lock);
 	arena->port->nconns++;
@@ -192,7 +189,18 @@ int qrpc_connect(struct qrpc_instance *inst, struct qrpc_connect *c)
 	c->req_base = arena->req_base;
 	c->req_size = req_size;
 	c->rep_size = rep_size;
-	ret = 0;
+
+	/*
+	 * The handle last: once it is published, another thread may close
+	 * it, and the connection with it.
+	 */
+	h->type = QRPC_HANDLE_CONN;
+	h->conn = conn;
+	ret = qrpc_handle_add(inst, h, &c->handle);
+	if (ret) {
+		kfree(h);
+		qrpc_conn_close(conn);
+	}
 	goto out;
 fail:
 	kfree(h);
@@ -227,7 +235,7 @@ void qrpc_conn_close(struct qrpc_conn *conn)
 			/* Its CALL is still parked: it fails, never queued. */
 			list_del_init(&call->node);
 			qrpc_call_disarm(call);
-			call->state = QRPC_CALL_DONE;
+			qrpc_call_done(call);
 			arena->active[i] = NULL;
 			qrpc_waiter_finish(&call->client, -ECANCELED, &to_post);
 			list_add_tail(&call->node, &finished);
@@ -436,7 +444,7 @@ int qrpc_mmap(struct qrpc_instance *inst, struct vm_area_struct *vma)
 		if (!server)
 			return -EINVAL;
 		ret = -EACCES;
-		if (server->inst == inst)
+		if (READ_ONCE(server->inst) == inst)
 			ret = qrpc_map_region(vma, &server->desc_buf, 0,
 					      server->desc_buf.npages << PAGE_SHIFT,
 					      false);

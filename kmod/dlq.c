@@ -60,7 +60,8 @@ static void qrpc_dlq_fill(struct qrpc_call *call, struct qrpc_dlq_entry *e)
 	e->pid = pid_vnr(call->pid);
 	e->uid = from_kuid_munged(current_user_ns(), call->uid);
 	e->gid = from_kgid_munged(current_user_ns(), call->gid);
-	e->age_ms = jiffies_to_msecs(jiffies - call->sent);
+	/* In 64 bits: jiffies_to_msecs() wraps after 49.7 days. */
+	e->age_ms = jiffies64_to_msecs(jiffies - call->sent);
 }
 
 int qrpc_dlq_list(struct qrpc_instance *inst, struct qrpc_dlq_list *l)
@@ -141,7 +142,8 @@ int qrpc_dlq_op(struct qrpc_instance *inst, struct qrpc_dlq_op *op,
 		if (requeue) {
 			/* An operator's decision: it may exceed the limits. */
 			port->enqueued++;
-			if (!call->ifq->nservers ||
+			if (!qrpc_iff_serves(call->ifq->iff,
+					     call->ifq->minor) ||
 			    !qrpc_dispatch_to_parked(port, call, &to_post))
 				qrpc_ifq_add(call, false);
 		} else {

@@ -24,7 +24,6 @@ struct qrpc_port;
 struct qrpc_server;
 struct qrpc_user;
 struct pid;
-struct task_struct;
 struct vm_area_struct;
 
 #define QRPC_MAX_SLOTS		4096
@@ -54,27 +53,38 @@ static inline u64 qrpc_region_offset(enum qrpc_region type, u32 id)
 
 /*
  * A parked command: a uring_cmd, or a thread blocked in ioctl().  Exactly
- * one completion reaches it; @state, changed under the owner's lock,
- * decides which.
+ * one completion reaches it.  @state moves
+ *
+ *   IDLE -> PARKED -> DONE -> (ioctl: POSTED ->) IDLE
+ *
+ * IDLE to PARKED and PARKED to DONE happen under *lock: whoever finishes a
+ * parked waiter first decides its result.  The rest belongs to whoever
+ * delivers that result, after the lock is dropped: the poster takes the
+ * waiter off its to-post list and stores IDLE (uring_cmd) or POSTED
+ * (ioctl; the sleeper then stores IDLE) with release semantics only once
+ * it is done with the waiter's fields, so the waiter can be parked again
+ * (a tag re-armed) only after its previous completion is delivered.
+ *
+ * A parked command, uring or ioctl, holds a reference on the waiter's
+ * owner (a call, a server), dropped through @release by whoever delivers
+ * its completion, after the last time it touches the waiter: waking a
+ * sleeper never races with the sleeper freeing what it slept on.
  */
 enum qrpc_waiter_state {
 	QRPC_WAITER_IDLE,
 	QRPC_WAITER_PARKED,
 	QRPC_WAITER_DONE,
+	QRPC_WAITER_POSTED,
 };
 
 struct qrpc_waiter {
-	enum qrpc_waiter_state	state;		/* under *lock */
+	enum qrpc_waiter_state	state;
 	spinlock_t		*lock;		/* the owner's: port->lock */
 	/* Called under *lock when the waiter is cancelled from outside. */
 	void			(*cancel)(struct qrpc_waiter *w);
-	/*
-	 * Called after a parked uring_cmd has been completed, to drop the
-	 * reference on the owner that the parked command held.
-	 */
+	/* Drops the parked command's reference on the owner. */
 	void			(*release)(struct qrpc_waiter *w);
 	struct io_uring_cmd	*cmd;		/* NULL for an ioctl waiter */
-	struct task_struct	*task;		/* issuer, watched at exit (6.1) */
 	struct qrpc_instance	*inst;
 	struct list_head	watch_node;	/* in inst->watched (6.1) */
 	bool			watched;	/* under inst->watch_lock */
@@ -143,13 +153,23 @@ struct qrpc_call {
 	struct delayed_work	deadline;
 };
 
-/* Per port and interface (UUID and major version): calls by priority. */
-struct qrpc_ifq {
-	struct list_head	node;		/* in port->ifqs */
+/* An interface a port knows of (UUID and major version); see ifq.c. */
+struct qrpc_iff {
+	struct list_head	node;		/* in port->iffs */
 	u8			uuid[16];
 	u16			major;
+	struct list_head	queues;		/* struct qrpc_ifq, by minor */
+	unsigned int		nregs;		/* servers' registrations */
+	u16			max_minor;	/* highest registered, if any */
+};
+
+/* The calls of one version (minor) of an interface, by priority. */
+struct qrpc_ifq {
+	struct list_head	node;		/* in iff->queues or the cache */
+	struct qrpc_iff		*iff;
+	u16			minor;
 	u8			mask;		/* non-empty levels */
-	unsigned int		nservers;	/* servers registered */
+	unsigned int		ncalls;		/* calls that name it */
 	struct list_head	levels[QRPC_NR_PRIO];
 };
 
@@ -162,8 +182,9 @@ struct qrpc_tag {
 	struct qrpc_call	*call;		/* assigned call, or NULL */
 };
 
+/* A server's registration: it takes calls of @iff up to version @minor. */
 struct qrpc_server_if {
-	struct qrpc_ifq		*ifq;
+	struct qrpc_iff		*iff;
 	u16			minor;
 };
 
@@ -197,11 +218,15 @@ void qrpc_waiter_init(struct qrpc_waiter *w, spinlock_t *lock,
 		      void (*release)(struct qrpc_waiter *w));
 void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
 			 struct io_uring_cmd *cmd, unsigned int issue_flags);
-void qrpc_waiter_unprepare(struct qrpc_waiter *w);
+bool qrpc_waiter_idle(struct qrpc_waiter *w);
+void qrpc_waiter_park(struct qrpc_waiter *w);
+bool qrpc_waiter_parked(struct qrpc_waiter *w);
 void qrpc_waiter_finish(struct qrpc_waiter *w, int res,
 			struct list_head *to_post);
 void qrpc_waiters_post(struct list_head *to_post);
-long qrpc_waiter_wait(struct qrpc_waiter *w);
+long qrpc_waiter_complete_here(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
+			       unsigned int issue_flags, long res);
+long qrpc_waiter_wait(struct qrpc_waiter *w, int intr_res);
 void qrpc_uring_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags);
 void qrpc_monitor_init(struct qrpc_instance *inst);
 void qrpc_monitor_exit(struct qrpc_instance *inst);
@@ -237,18 +262,36 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 long qrpc_cancel(struct qrpc_instance *inst, const struct qrpc_io *io);
 void qrpc_call_put(struct qrpc_call *call);
 void qrpc_calls_put(struct list_head *calls);
-struct qrpc_ifq *qrpc_ifq_alloc(void);
-struct qrpc_ifq *qrpc_ifq_get(struct qrpc_port *port, const u8 *uuid,
-			      u16 major, struct qrpc_ifq **spare);
 void qrpc_port_purge(struct qrpc_port *port);
-struct qrpc_call *qrpc_ifq_take(struct qrpc_server *server);
 void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
 		      u32 fault, u32 reason, struct list_head *to_post);
-void qrpc_ifq_requeue(struct qrpc_call *call);
-void qrpc_ifq_unlink(struct qrpc_call *call);
-void qrpc_ifq_add(struct qrpc_call *call, bool at_head);
+void qrpc_call_done(struct qrpc_call *call);
 void qrpc_call_disarm(struct qrpc_call *call);
 void qrpc_port_admit(struct qrpc_port *port, struct list_head *to_post);
+
+/* ifq.c */
+struct qrpc_iff *qrpc_iff_alloc(void);
+struct qrpc_ifq *qrpc_ifq_alloc(void);
+struct qrpc_iff *qrpc_iff_lookup(struct qrpc_port *port, const u8 *uuid,
+				 u16 major);
+struct qrpc_iff *qrpc_iff_get(struct qrpc_port *port, const u8 *uuid,
+			      u16 major, struct qrpc_iff **spare);
+void qrpc_iff_maybe_free(struct qrpc_iff *iff);
+bool qrpc_iff_serves(const struct qrpc_iff *iff, u16 minor);
+void qrpc_iff_register(struct qrpc_iff *iff, u16 minor);
+void qrpc_iff_unregister(struct qrpc_port *port, struct qrpc_iff *iff,
+			 u16 minor);
+int qrpc_ifq_attach(struct qrpc_port *port, struct qrpc_call *call,
+		    struct qrpc_iff *iff, struct qrpc_ifq **spare);
+void qrpc_ifq_detach(struct qrpc_port *port, struct qrpc_call *call);
+void qrpc_ifq_cache_free(struct qrpc_port *port);
+void qrpc_ifq_add_charged(struct qrpc_call *call, bool at_head);
+void qrpc_ifq_add(struct qrpc_call *call, bool at_head);
+void qrpc_ifq_unlink(struct qrpc_call *call);
+void qrpc_ifq_requeue(struct qrpc_call *call);
+struct qrpc_call *qrpc_ifq_peek(struct qrpc_server *server);
+struct qrpc_call *qrpc_ifq_take(struct qrpc_server *server);
+void qrpc_ifq_take_all(struct qrpc_port *port, struct list_head *calls);
 
 /* dlq.c */
 void qrpc_dlq_add(struct qrpc_call *call);

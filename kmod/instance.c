@@ -59,8 +59,10 @@ struct qrpc_handle *qrpc_handle_get(struct qrpc_instance *inst, u32 id,
 }
 
 /*
- * Give @h a number in @inst; on success @inst owns @h.  -EMFILE when the
- * file holds the most handles it may.
+ * Publish @h, whose object must be complete, under a number in @inst; on
+ * success @inst owns @h, and any thread may close it at once.  Numbers go
+ * round (never the lowest free one), so a number closed is not soon given
+ * to something else.  -EMFILE when the file holds the most handles it may.
  */
 int qrpc_handle_add(struct qrpc_instance *inst, struct qrpc_handle *h,
 		    u32 *id)
@@ -68,9 +70,12 @@ int qrpc_handle_add(struct qrpc_instance *inst, struct qrpc_handle *h,
 	int ret;
 
 	kref_init(&h->ref);
-	ret = xa_alloc(&inst->handles, id, h, XA_LIMIT(1, QRPC_MAX_HANDLES),
-		       GFP_KERNEL_ACCOUNT);
-	return ret == -EBUSY ? -EMFILE : ret;
+	ret = xa_alloc_cyclic(&inst->handles, id, h,
+			      XA_LIMIT(1, QRPC_MAX_HANDLES),
+			      &inst->handle_next, GFP_KERNEL_ACCOUNT);
+	if (ret == -EBUSY)
+		return -EMFILE;
+	return ret < 0 ? ret : 0;
 }
 
 int qrpc_handle_close(struct qrpc_instance *inst, u32 id)

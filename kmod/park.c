@@ -11,14 +11,15 @@
  * completing a uring_cmd may sleep.  The state moves IDLE -> PARKED ->
  * DONE under that lock, so every waiter completes exactly once.
  *
- * A process may exit with commands parked.  Where io_uring can cancel
- * them (6.7 and later) they are marked cancelable and completed from
- * ->uring_cmd(IO_URING_F_CANCEL).  Elsewhere (Debian's 6.1) a monitor polls
- * the issuing tasks and completes the commands of those that are exiting;
- * without it the exit would wait for them forever.
+ * A process may exit, or close its ring, with commands parked.  Where
+ * io_uring can cancel them (6.7 and later) they are marked cancelable and
+ * completed from ->uring_cmd(IO_URING_F_CANCEL).  Elsewhere (Debian's 6.1)
+ * a monitor polls each parked request's ring and owning task and completes
+ * the commands of dying rings and exec'ing tasks; without it the ring's
+ * release would wait for them forever.
  */
+#include <linux/minmax.h>
 #include <linux/sched.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -26,8 +27,9 @@
 #include "engine.h"
 #include "qrpc.h"
 
-/* How often the exit monitor looks at the issuers of parked commands. */
+/* How often the exit monitor looks at parked commands: at first, at most. */
 #define QRPC_MONITOR_PERIOD	(HZ / 20)
+#define QRPC_MONITOR_PERIOD_MAX	HZ
 
 /* The part of a uring_cmd's pdu qrpc uses. */
 struct qrpc_pdu {
@@ -50,7 +52,6 @@ void qrpc_waiter_init(struct qrpc_waiter *w, spinlock_t *lock,
 	w->cancel = cancel;
 	w->release = release;
 	w->cmd = NULL;
-	w->task = NULL;
 	w->inst = NULL;
 	w->watched = false;
 	INIT_LIST_HEAD(&w->watch_node);
@@ -60,9 +61,21 @@ void qrpc_waiter_init(struct qrpc_waiter *w, spinlock_t *lock,
 }
 
 /*
- * Get @w ready to park, before it is published under its lock: a
+ * Whether @w may be parked: its previous completion, if any, has been
+ * delivered.  Under w->lock.
+ */
+bool qrpc_waiter_idle(struct qrpc_waiter *w)
+{
+	lockdep_assert_held(w->lock);
+	/* Pairs with the release stores that end a delivery. */
+	return smp_load_acquire(&w->state) == QRPC_WAITER_IDLE;
+}
+
+/*
+ * Get idle @w ready to park, before it is published under its lock: a
  * uring_cmd is made cancelable (which may sleep) or put under the exit
- * monitor's watch.  @cmd is NULL for an ioctl waiter.
+ * monitor's watch.  @cmd is NULL for an ioctl waiter.  The caller holds
+ * the reference the parked command keeps on the owner.
  */
 void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
 			 struct io_uring_cmd *cmd, unsigned int issue_flags)
@@ -76,10 +89,10 @@ void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
 #ifdef QRPC_HAVE_URING_CMD_CANCELABLE
 	io_uring_cmd_mark_cancelable(cmd, issue_flags);
 #else
-	w->task = get_task_struct(current);
 	spin_lock(&inst->watch_lock);
 	list_add_tail(&w->watch_node, &inst->watched);
 	w->watched = true;
+	inst->monitor_period = QRPC_MONITOR_PERIOD;
 	spin_unlock(&inst->watch_lock);
 	/*
 	 * Not mod_delayed_work(): pushing the check back on every park
@@ -91,9 +104,9 @@ void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
 }
 
 /* Take a prepared waiter out of the monitor's sight (6.1). */
-void qrpc_waiter_unprepare(struct qrpc_waiter *w)
+static void qrpc_waiter_unprepare(struct qrpc_waiter *w)
 {
-	if (!w->task)
+	if (!w->cmd || QRPC_URING_CAN_CANCEL)
 		return;
 	spin_lock(&w->inst->watch_lock);
 	if (w->watched) {
@@ -101,8 +114,20 @@ void qrpc_waiter_unprepare(struct qrpc_waiter *w)
 		w->watched = false;
 	}
 	spin_unlock(&w->inst->watch_lock);
-	put_task_struct(w->task);
-	w->task = NULL;
+}
+
+/* Publish prepared @w: from now on anyone may finish it.  Under w->lock. */
+void qrpc_waiter_park(struct qrpc_waiter *w)
+{
+	lockdep_assert_held(w->lock);
+	w->state = QRPC_WAITER_PARKED;
+}
+
+/* Whether @w is parked and not finished yet.  Under w->lock. */
+bool qrpc_waiter_parked(struct qrpc_waiter *w)
+{
+	lockdep_assert_held(w->lock);
+	return w->state == QRPC_WAITER_PARKED;
 }
 
 /*
@@ -163,7 +188,12 @@ static void qrpc_uring_complete(struct qrpc_waiter *w,
 #endif
 }
 
-/* Complete every waiter on @to_post.  Called without any qrpc lock. */
+/*
+ * Deliver the completion of every waiter on @to_post.  Called without any
+ * qrpc lock.  What a delivery needs is read before the waiter is let go
+ * (IDLE or POSTED); after that only the reference the parked command
+ * holds keeps its memory, and only ->release and ->wq are used.
+ */
 void qrpc_waiters_post(struct list_head *to_post)
 {
 	struct qrpc_waiter *w, *tmp;
@@ -174,51 +204,77 @@ void qrpc_waiters_post(struct list_head *to_post)
 
 		list_del_init(&w->post_node);
 		if (!cmd) {
+			/* The sleeper reads res after this, with acquire. */
+			smp_store_release(&w->state, QRPC_WAITER_POSTED);
 			wake_up(&w->wq);
+			w->release(w);
 			continue;
 		}
 		qrpc_waiter_unprepare(w);
-		/*
-		 * The waiter may be parked again (a tag re-armed) before the
-		 * completion is delivered: nothing of it but ->release is
-		 * used from here on.
-		 */
 		w->cmd = NULL;
+		/* Done with its fields: a re-arm (acquire) may reuse them. */
+		smp_store_release(&w->state, QRPC_WAITER_IDLE);
 		qrpc_uring_complete(w, cmd, res);
 	}
 }
 
 /*
- * The ioctl twin of a parked uring_cmd: sleep until @w is finished.  A
- * signal cancels the wait through w->cancel, as an exiting task's parked
- * command would be.  Returns the result.
+ * Prepared @w ends during its own issue with @res: it was never published
+ * (IDLE), or it was finished under the lock before its issuer let go of it
+ * (DONE), and the caller has taken it off the to-post list.  Completes the
+ * uring_cmd here (-EIOCBQUEUED is then the issue's result), or returns
+ * @res for an ioctl, and drops the parked command's reference.
  */
-long qrpc_waiter_wait(struct qrpc_waiter *w)
+long qrpc_waiter_complete_here(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
+			       unsigned int issue_flags, long res)
 {
-	if (!wait_event_interruptible(w->wq,
-				      READ_ONCE(w->state) == QRPC_WAITER_DONE))
-		return w->res;
-
-	spin_lock(w->lock);
-	if (w->state == QRPC_WAITER_PARKED) {
-		w->state = QRPC_WAITER_DONE;
-		w->res = -EINTR;
-		w->cancel(w);
+	qrpc_waiter_unprepare(w);
+	w->cmd = NULL;
+	/* Done with its fields: a re-arm (acquire) may reuse them. */
+	smp_store_release(&w->state, QRPC_WAITER_IDLE);
+	if (cmd) {
+		/* It was made cancelable: io_uring must see it completed. */
+		io_uring_cmd_done(cmd, res, 0, issue_flags);
+		res = -EIOCBQUEUED;
 	}
-	spin_unlock(w->lock);
-	/* A completion that won the race still counts. */
-	return w->res;
+	w->release(w);
+	return res;
 }
 
-static void qrpc_waiter_cancel_locked(struct qrpc_waiter *w,
-				      struct list_head *to_post)
+/*
+ * The ioctl twin of a parked uring_cmd: sleep until @w's completion is
+ * delivered, and return its result.  A signal cancels the wait through
+ * w->cancel, as an exiting task's parked command would be, and the result
+ * is then @intr_res; a completion that won the race still counts.  The
+ * caller holds a reference of its own on the owner.
+ */
+long qrpc_waiter_wait(struct qrpc_waiter *w, int intr_res)
 {
-	spin_lock(w->lock);
-	if (w->state == QRPC_WAITER_PARKED) {
-		w->cancel(w);
-		qrpc_waiter_finish(w, -ECANCELED, to_post);
+	long res;
+
+	/* Pairs with the poster's release: res is read after. */
+	if (wait_event_interruptible(w->wq, smp_load_acquire(&w->state) ==
+					    QRPC_WAITER_POSTED)) {
+		spin_lock(w->lock);
+		if (w->state == QRPC_WAITER_PARKED) {
+			w->cancel(w);
+			w->state = QRPC_WAITER_IDLE;
+			spin_unlock(w->lock);
+			w->release(w);
+			return intr_res;
+		}
+		spin_unlock(w->lock);
+		/*
+		 * Finished meanwhile: its poster is on its way, and quick;
+		 * acquire, as above.
+		 */
+		wait_event(w->wq, smp_load_acquire(&w->state) ==
+				  QRPC_WAITER_POSTED);
 	}
-	spin_unlock(w->lock);
+	res = w->res;
+	/* Done with res: a re-arm (acquire) may reuse it. */
+	smp_store_release(&w->state, QRPC_WAITER_IDLE);
+	return res;
 }
 
 /* ->uring_cmd(IO_URING_F_CANCEL): the ring or its task is going away. */
@@ -227,20 +283,31 @@ void qrpc_uring_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	struct qrpc_waiter *w = qrpc_cmd_pdu(cmd)->waiter;
 	LIST_HEAD(to_post);
 
-	qrpc_waiter_cancel_locked(w, &to_post);
+	spin_lock(w->lock);
+	/*
+	 * @w may already be parked again for another command, while this
+	 * one's completion is on its way in task work: leave both alone.
+	 */
+	if (w->state == QRPC_WAITER_PARKED && w->cmd == cmd) {
+		w->cancel(w);
+		qrpc_waiter_finish(w, -ECANCELED, &to_post);
+	}
+	spin_unlock(w->lock);
 	if (list_empty(&to_post))
 		return;		/* already finished; its poster completes it */
 	list_del_init(&w->post_node);
-	w->cmd = NULL;
-	io_uring_cmd_done(cmd, -ECANCELED, 0, issue_flags);
-	w->release(w);
+	qrpc_waiter_complete_here(w, cmd, issue_flags, -ECANCELED);
 }
 
 /*
  * The exit monitor (kernels without cancelable uring_cmds): complete the
- * parked commands of tasks that are exiting, so that their exit, which
- * waits for every request in flight, can finish.
+ * parked commands whose ring is being torn down or whose owning task is
+ * in execve(), so that the ring's release or the exec, which wait for
+ * every request in flight, can finish.  It looks often just after a park and
+ * less and less often while nothing changes, so that an idle server's
+ * parked FETCHes cost a wake-up a second, not twenty.
  */
+#ifndef QRPC_HAVE_URING_CMD_CANCELABLE
 static void qrpc_monitor_work(struct work_struct *work)
 {
 	struct qrpc_instance *inst =
@@ -251,22 +318,40 @@ static void qrpc_monitor_work(struct work_struct *work)
 
 	spin_lock(&inst->watch_lock);
 	list_for_each_entry_safe(w, tmp, &inst->watched, watch_node) {
-		if (!(w->task->flags & PF_EXITING))
+		/* Watched, so not completed: its request is alive. */
+		if (!qrpc_uring_cmd_orphaned(w->cmd))
 			continue;
-		qrpc_waiter_cancel_locked(w, &to_post);
+		spin_lock(w->lock);
+		if (w->state == QRPC_WAITER_PARKED) {
+			w->cancel(w);
+			qrpc_waiter_finish(w, -ECANCELED, &to_post);
+		}
+		spin_unlock(w->lock);
 	}
 	more = !list_empty(&inst->watched);
+	if (!list_empty(&to_post))
+		inst->monitor_period = QRPC_MONITOR_PERIOD;
+	else
+		inst->monitor_period = min(inst->monitor_period * 2,
+					   QRPC_MONITOR_PERIOD_MAX);
 	spin_unlock(&inst->watch_lock);
 
 	qrpc_waiters_post(&to_post);
 	if (more)
-		mod_delayed_work(system_wq, &inst->monitor, QRPC_MONITOR_PERIOD);
+		mod_delayed_work(system_wq, &inst->monitor,
+				 READ_ONCE(inst->monitor_period));
 }
+#else
+static void qrpc_monitor_work(struct work_struct *work)
+{
+}
+#endif
 
 void qrpc_monitor_init(struct qrpc_instance *inst)
 {
 	spin_lock_init(&inst->watch_lock);
 	INIT_LIST_HEAD(&inst->watched);
+	inst->monitor_period = QRPC_MONITOR_PERIOD;
 	INIT_DELAYED_WORK(&inst->monitor, qrpc_monitor_work);
 }
 

@@ -97,9 +97,11 @@ int qrpc_port_name_valid(const char *name)
 	if (len == 0 || len == QRPC_NAME_MAX || name[0] == '.')
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
-		char c = name[i];
+		unsigned char c = name[i];
 
-		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+		/* ASCII only: the kernel's isalnum() takes Latin-1 letters. */
+		if (!isascii(c) ||
+		    (!isalnum(c) && c != '.' && c != '_' && c != '-'))
 			return -EINVAL;
 	}
 	if (memchr_inv(name + len, 0, QRPC_NAME_MAX - len))
@@ -125,7 +127,8 @@ static void qrpc_port_free(struct kref *ref)
 	struct qrpc_port *port = container_of(ref, struct qrpc_port, ref);
 
 	/* Purged when its last user went; a port never used has none. */
-	WARN_ON_ONCE(!list_empty(&port->ifqs) || !list_empty(&port->dlq));
+	WARN_ON_ONCE(!list_empty(&port->iffs) || !list_empty(&port->dlq));
+	qrpc_ifq_cache_free(port);
 	qrpc_ns_put(port->ns);
 	kfree(port);
 }
@@ -267,7 +270,8 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 	port->linked = true;
 	spin_lock_init(&port->lock);
 	port->users = 1;		/* the name */
-	INIT_LIST_HEAD(&port->ifqs);
+	INIT_LIST_HEAD(&port->iffs);
+	INIT_LIST_HEAD(&port->ifq_cache);
 	INIT_LIST_HEAD(&port->servers);
 	INIT_LIST_HEAD(&port->room_waiters);
 	INIT_LIST_HEAD(&port->dlq);

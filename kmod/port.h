@@ -36,8 +36,10 @@ struct qrpc_port {
 	 * drop).
 	 */
 	unsigned int		users;
-	struct list_head	ifqs;		/* struct qrpc_ifq */
-	unsigned int		nifqs;
+	struct list_head	iffs;		/* struct qrpc_iff */
+	unsigned int		nifqs;		/* queues in use */
+	struct list_head	ifq_cache;	/* emptied queues, for reuse */
+	unsigned int		ncached;
 	struct list_head	servers;	/* struct qrpc_server */
 	unsigned int		nservers;
 	unsigned int		nconns;

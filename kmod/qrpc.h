@@ -62,11 +62,13 @@ struct qrpc_instance {
 	const struct cred	*cred;
 	pid_t			tgid;
 	struct xarray		handles;	/* of struct qrpc_handle */
+	u32			handle_next;	/* next number to try */
 	wait_queue_head_t	poll_wq;	/* poll(): a call to fetch */
 	/* The exit monitor, where uring_cmds cannot be cancelled (6.1). */
 	spinlock_t		watch_lock;
 	struct list_head	watched;	/* struct qrpc_waiter */
 	struct delayed_work	monitor;
+	unsigned long		monitor_period;	/* under watch_lock */
 };
 
 /* Frees arenas and servers, whose unmapping may sleep; flushed at exit. */

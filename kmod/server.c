@@ -72,7 +72,7 @@ static void qrpc_tag_cancel(struct qrpc_waiter *w)
 	tag->armed = false;
 }
 
-/* A parked FETCH uring_cmd has been completed: drop its reference. */
+/* A parked FETCH has been completed: drop its reference. */
 static void qrpc_tag_release(struct qrpc_waiter *w)
 {
 	qrpc_server_put(container_of(w, struct qrpc_tag, fetch)->server);
@@ -125,34 +125,42 @@ int qrpc_serve(struct qrpc_instance *inst, struct qrpc_serve *s)
 		qrpc_waiter_init(&tag->fetch, &port->lock, qrpc_tag_cancel,
 				 qrpc_tag_release);
 	}
-	ret = xa_alloc_cyclic(&qrpc_servers, &server->id, server, xa_limit_31b,
-			      &qrpc_server_next, GFP_KERNEL_ACCOUNT);
-	if (ret < 0)
-		goto fail;
-
-	/* From here the free path is the normal one. */
 	server->user_ns = get_user_ns(current_user_ns());
 	server->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	kref_get(&port->ref);
 	server->port = port;
-	h->type = QRPC_HANDLE_SERVER;
-	h->server = server;
-	ret = qrpc_handle_add(inst, h, &s->handle);
-	if (ret) {
-		kfree(h);
-		qrpc_server_put(server);
-		goto out;
+
+	/* Complete: it may be found by id (mmap) from here on. */
+	ret = xa_alloc_cyclic(&qrpc_servers, &server->id, server, xa_limit_31b,
+			      &qrpc_server_next, GFP_KERNEL_ACCOUNT);
+	if (ret < 0) {
+		put_user_ns(server->user_ns);
+		put_pid_ns(server->pid_ns);
+		qrpc_port_put(port);
+		goto fail;
 	}
+	/* From here the free path is the normal one. */
 
 	spin_lock(&port->lock);
 	list_add_tail(&server->node, &port->servers);
 	port->nservers++;
 	port->users++;
 	spin_unlock(&port->lock);
-
 	s->desc_off = qrpc_region_offset(QRPC_REGION_DESC, server->id);
 	s->desc_size = server->desc_buf.npages << PAGE_SHIFT;
-	ret = 0;
+
+	/*
+	 * The handle last: once it is published, another thread may close
+	 * it, and the server with it.
+	 */
+	h->type = QRPC_HANDLE_SERVER;
+	h->server = server;
+	ret = qrpc_handle_add(inst, h, &s->handle);
+	if (ret) {
+		kfree(h);
+		qrpc_server_close(server);
+		qrpc_server_put(server);
+	}
 	goto out;
 fail:
 	kfree(h);
@@ -219,20 +227,10 @@ static void qrpc_tag_assign(struct qrpc_tag *tag, struct qrpc_call *call,
 bool qrpc_server_ready(struct qrpc_server *server)
 {
 	struct qrpc_port *port = server->port;
-	bool ready = false;
-	unsigned int i;
+	bool ready;
 
 	spin_lock(&port->lock);
-	for (i = 0; i < server->nifs && !ready; i++) {
-		struct qrpc_ifq *ifq = server->ifs[i].ifq;
-		struct qrpc_call *head;
-
-		if (!ifq->mask)
-			continue;
-		head = list_first_entry(&ifq->levels[fls(ifq->mask) - 1],
-					struct qrpc_call, node);
-		ready = head->desc.iface.minor <= server->ifs[i].minor;
-	}
+	ready = qrpc_ifq_peek(server);
 	spin_unlock(&port->lock);
 	return ready;
 }
@@ -255,8 +253,8 @@ static bool qrpc_server_takes(struct qrpc_server *server,
 	unsigned int i;
 
 	for (i = 0; i < server->nifs; i++)
-		if (server->ifs[i].ifq == call->ifq)
-			return call->desc.iface.minor <= server->ifs[i].minor;
+		if (server->ifs[i].iff == call->ifq->iff)
+			return call->ifq->minor <= server->ifs[i].minor;
 	return false;
 }
 
@@ -303,7 +301,7 @@ static void qrpc_server_pump(struct qrpc_server *server,
 int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
 		     bool reg)
 {
-	struct qrpc_ifq *spare = NULL, *ifq;
+	struct qrpc_iff *spare = NULL, *iff;
 	struct qrpc_server *server;
 	struct qrpc_handle *sh;
 	struct qrpc_port *port;
@@ -320,7 +318,7 @@ int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
 	server = sh->server;
 	port = server->port;
 	if (reg) {
-		spare = qrpc_ifq_alloc();
+		spare = qrpc_iff_alloc();
 		if (!spare) {
 			ret = -ENOMEM;
 			goto out;
@@ -329,34 +327,37 @@ int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
 
 	spin_lock(&port->lock);
 	for (i = 0; i < server->nifs; i++) {
-		ifq = server->ifs[i].ifq;
-		if (ifq->major == r->iface.major &&
-		    !memcmp(ifq->uuid, r->iface.uuid, sizeof(ifq->uuid)))
+		iff = server->ifs[i].iff;
+		if (iff->major == r->iface.major &&
+		    !memcmp(iff->uuid, r->iface.uuid, sizeof(iff->uuid)))
 			break;
 	}
-	if (!reg) {
+	if (server->dead) {
+		ret = -EPIPE;
+	} else if (!reg) {
 		if (i == server->nifs) {
 			ret = -ENOENT;
 		} else {
-			server->ifs[i].ifq->nservers--;
+			u16 minor = server->ifs[i].minor;
+
+			iff = server->ifs[i].iff;
 			server->ifs[i] = server->ifs[--server->nifs];
+			qrpc_iff_unregister(port, iff, minor);
 		}
 	} else if (i < server->nifs) {
 		ret = -EEXIST;
 	} else if (server->nifs == QRPC_MAX_SERVER_IFS) {
 		ret = -ENOSPC;
 	} else {
-		ifq = qrpc_ifq_get(port, r->iface.uuid, r->iface.major, &spare);
-		if (!ifq) {
-			ret = -ENOSPC;
-		} else {
-			ifq->nservers++;
-			server->ifs[server->nifs].ifq = ifq;
-			server->ifs[server->nifs].minor = r->iface.minor;
-			server->nifs++;
-			/* Messages may have been waiting for this interface. */
-			qrpc_server_pump(server, &to_post);
-		}
+		iff = qrpc_iff_get(port, r->iface.uuid, r->iface.major, &spare);
+		qrpc_iff_register(iff, r->iface.minor);
+		server->ifs[server->nifs].iff = iff;
+		server->ifs[server->nifs].minor = r->iface.minor;
+		server->nifs++;
+		/* Messages may have been waiting for this interface. */
+		qrpc_server_pump(server, &to_post);
+		/* And every other server of the port's poll() sleepers. */
+		qrpc_servers_wake(port);
 	}
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
@@ -371,7 +372,8 @@ out:
  * call now, or park the tag until one comes.
  */
 static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
-			  struct io_uring_cmd *cmd, unsigned int issue_flags)
+			  struct io_uring_cmd *cmd, unsigned int issue_flags,
+			  int intr_res)
 {
 	struct qrpc_server *server = tag->server;
 	struct qrpc_port *port = server->port;
@@ -380,7 +382,12 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 	bool done_here;
 
 	spin_lock(&port->lock);
-	if (tag->armed || tag->call) {
+	/*
+	 * A tag is busy while it holds a call, while a FETCH is being parked
+	 * on it, and until its last FETCH's completion has been delivered: a
+	 * server that reads its descriptor table sees a call before that.
+	 */
+	if (tag->armed || tag->call || !qrpc_waiter_idle(&tag->fetch)) {
 		spin_unlock(&port->lock);
 		return -EBUSY;
 	}
@@ -402,14 +409,13 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 
 	/*
 	 * Making a uring_cmd cancelable may sleep, so it is done before the
-	 * tag is published; a parked uring_cmd holds a server reference.
+	 * tag is published.  The parked FETCH holds a server reference.
 	 */
-	if (cmd)
-		kref_get(&server->ref);
+	kref_get(&server->ref);
 	qrpc_waiter_prepare(&tag->fetch, inst, cmd, issue_flags);
 
 	spin_lock(&port->lock);
-	tag->fetch.state = QRPC_WAITER_PARKED;
+	qrpc_waiter_park(&tag->fetch);
 	if (server->dead) {
 		tag->armed = false;
 		qrpc_waiter_finish(&tag->fetch, -EPIPE, &to_post);
@@ -426,24 +432,20 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 	 * Decided under the lock: once it is dropped, a parked tag is
 	 * anyone's to complete.
 	 */
-	done_here = tag->fetch.state == QRPC_WAITER_DONE;
+	done_here = !qrpc_waiter_parked(&tag->fetch);
 	spin_unlock(&port->lock);
 
 	if (!done_here) {
 		qrpc_waiters_post(&to_post);
-		return cmd ? -EIOCBQUEUED : qrpc_waiter_wait(&tag->fetch);
+		return cmd ? -EIOCBQUEUED :
+			     qrpc_waiter_wait(&tag->fetch, intr_res);
 	}
 
 	/* Finished before anyone else saw it: complete it here. */
 	list_del_init(&tag->fetch.post_node);
 	qrpc_waiters_post(&to_post);
-	if (!cmd)
-		return tag->fetch.res;
-	qrpc_waiter_unprepare(&tag->fetch);
-	tag->fetch.cmd = NULL;
-	io_uring_cmd_done(cmd, tag->fetch.res, 0, issue_flags);
-	qrpc_server_put(server);
-	return -EIOCBQUEUED;
+	return qrpc_waiter_complete_here(&tag->fetch, cmd, issue_flags,
+					 tag->fetch.res);
 }
 
 /* COMMIT: answer the call @tag holds with @fault (0 = success), @len bytes. */
@@ -510,8 +512,14 @@ long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
 	ret = 0;
 	if (op != QRPC_IOC_FETCH)
 		ret = qrpc_commit(tag, io->arg, io->len);
+	/*
+	 * A signal ends an ioctl FETCH that got nothing, which can simply be
+	 * issued again (-ERESTARTSYS); after a commit, the restart would
+	 * commit twice, so COMMIT_AND_FETCH returns -EINTR.
+	 */
 	if (!ret && op != QRPC_IOC_COMMIT)
-		ret = qrpc_do_fetch(inst, tag, cmd, issue_flags);
+		ret = qrpc_do_fetch(inst, tag, cmd, issue_flags,
+				    op == QRPC_IOC_FETCH ? -ERESTARTSYS : -EINTR);
 	qrpc_server_put(server);
 	return ret;
 }
@@ -531,15 +539,19 @@ void qrpc_server_close(struct qrpc_server *server)
 	spin_lock(&port->lock);
 	server->dead = true;
 	list_del_init(&server->node);
+	/* Its instance may go now, and another take its address. */
+	WRITE_ONCE(server->inst, NULL);
 	port->nservers--;
-	for (i = 0; i < server->nifs; i++)
-		server->ifs[i].ifq->nservers--;
-	server->nifs = 0;
+	while (server->nifs) {
+		struct qrpc_server_if *sif = &server->ifs[--server->nifs];
+
+		qrpc_iff_unregister(port, sif->iff, sif->minor);
+	}
 	for (i = 0; i < server->depth; i++) {
 		struct qrpc_tag *tag = &server->tags[i];
 		struct qrpc_call *call = tag->call;
 
-		if (tag->fetch.state == QRPC_WAITER_PARKED) {
+		if (qrpc_waiter_parked(&tag->fetch)) {
 			qrpc_tag_cancel(&tag->fetch);
 			qrpc_waiter_finish(&tag->fetch, -EPIPE, &to_post);
 		}

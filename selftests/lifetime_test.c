@@ -308,7 +308,7 @@ TEST_F(life, dead_letter_commands_checked)
 	EXPECT_EQ(-EBADF, t_ioctl(self->owner, QRPC_IOC_DLQ_LIST, &l));
 }
 
-/* A full queue: -EAGAIN, or a dropped [maybe], never a silent loss. */
+/* A full queue: -ENOBUFS, or a dropped [maybe], never a silent loss. */
 TEST_F(life, full_queue_is_an_error_the_sender_sees)
 {
 	struct qrpc_port_info pi;
@@ -321,9 +321,16 @@ TEST_F(life, full_queue_is_an_error_the_sender_sees)
 		ASSERT_EQ(0, call_ioctl(self, i));
 	}
 	t_slot_fill(&self->cli, 4, QRPC_KIND_MESSAGE, 3, 4, 0);
-	EXPECT_EQ(-EAGAIN, call_ioctl(self, 4));
+	EXPECT_EQ(-ENOBUFS, call_ioctl(self, 4));
 	t_slot_fill(&self->cli, 4, QRPC_KIND_CALL, 3, 4, 0);
-	EXPECT_EQ(-EAGAIN, call_ioctl(self, 4));
+	EXPECT_EQ(-ENOBUFS, call_ioctl(self, 4));
+	/*
+	 * Through io_uring too: -EAGAIN from ->uring_cmd would have io_uring
+	 * issue the command again from a worker.
+	 */
+	t_slot_fill(&self->cli, 4, QRPC_KIND_MESSAGE, 3, 4, 0);
+	ASSERT_EQ(0, t_call_submit(&self->cli, 4));
+	EXPECT_EQ(-ENOBUFS, t_wait_cqe(&self->cli.uring, 5000, NULL));
 	t_slot_fill(&self->cli, 4, QRPC_KIND_MAYBE, 3, 4, 0);
 	EXPECT_EQ(0, call_ioctl(self, 4));
 	e = t_release_next(&self->cli);

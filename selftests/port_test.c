@@ -132,6 +132,8 @@ TEST_F(port, names_validated)
 	static const char *const bad[] = {
 		"", ".hidden", "a/b", "a b", "tab\\t", "caf\xc3\xa9", "x\n",
 		"colon:", "star*",
+		/* Latin-1 letters, which the kernel's isalnum() takes. */
+		"\xc0\xe9\xff", "n\xe9",
 	};
 	struct qrpc_port_create c;
 	unsigned int i;

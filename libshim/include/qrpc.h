@@ -180,7 +180,7 @@ int qrpc_journal_replay(struct qrpc_binding *b);
  * request area and the reply out of its reply area; generated stubs
  * marshal in place instead.  Each returns 0 on success, a negative errno
  * when the call could not be made or completed (-ENOENT: no such port,
- * -ENOTCONN: no server serves the interface, -EAGAIN: queue full,
+ * -ENOTCONN: no server serves the interface, -ENOBUFS: queue full,
  * -EDQUOT: the user's queued bytes are at their quota, -EMSGSIZE: a
  * request or reply room above 2 MiB, the size of a connection's areas, or
  * above the port's limit, -EBUSY: the thread's calls in flight hold all
@@ -257,7 +257,7 @@ int qrpc_call_maybe(struct qrpc_binding *b, const struct qrpc_if_id *iface,
 /*
  * qrpc_call_message() - send a [message] call: stored until a server that
  * registered @iface takes it, even if none runs now.  Returns once it is
- * stored: 0, or a negative errno (-EAGAIN: queue full, and no time to
+ * stored: 0, or a negative errno (-ENOBUFS: queue full, and no time to
  * reach the queue set; -ETIMEDOUT: no room came within it).  With
  * recoverable delivery the message is on disk first (-EINVAL: no journal
  * set; -ENOSPC: 256 recoverable messages pending; -EMSGSIZE: above 4024

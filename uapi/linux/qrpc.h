@@ -358,7 +358,7 @@ struct qrpc_if_id {
  *		at once and is marked cancelled for the server; 0 = never
  * @ttrq_ms:	[message]: how long the CALL may wait for room in a full
  *		queue (time to reach the queue), then -ETIMEDOUT; 0 = fail
- *		at once with -EAGAIN
+ *		at once with -ENOBUFS
  * @ttbr_s:	[message]: seconds it may wait to be received, counted from
  *		QRPC_IOC_CALL; then it is discarded (QRPC_RELEASE_EXPIRED),
  *		or dead-lettered with QRPC_SLOT_F_DEADLETTER; 0 = forever
@@ -609,22 +609,39 @@ struct qrpc_io {
  * QRPC_IOC_CALL: issue the call in a slot.  Completes with the reply
  * length (plain call), or 0 once queued ([maybe], [message]); errors:
  * -EINVAL bad slot contents, -EBUSY slot in use, -ENOTCONN no server
- * serves the interface (plain call), -EAGAIN queue full, -EMSGSIZE request
- * too large, -ETIMEDOUT, -ECANCELED, -EREMOTEIO the server faulted (code in
- * the slot's result), -EPIPE the server died, -EIDRM the port was unlinked.
+ * serves the interface version (plain call), -ENOBUFS queue full, -EDQUOT
+ * the sender's queued-bytes quota is used up, -ENOSPC the port has calls
+ * for as many interface versions as it may, -EMSGSIZE request too large,
+ * -EBADF no such connection (or it is closing), -ENOMEM, -ETIMEDOUT,
+ * -ECANCELED, -EREMOTEIO the server faulted (code in the slot's result),
+ * -EPIPE the server died, -EIDRM the port was unlinked; by ioctl, -EINTR
+ * when a signal ended the wait (the call is cancelled, as an exiting
+ * caller's would be).
  */
 #define QRPC_IOC_CALL \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0b, struct qrpc_io)
 /* QRPC_IOC_CANCEL: cancel the call in a slot; -ENOENT if none is pending. */
 #define QRPC_IOC_CANCEL \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0c, struct qrpc_io)
-/* QRPC_IOC_FETCH: wait for a call on a tag; -EBUSY if the tag is armed. */
+/*
+ * QRPC_IOC_FETCH: wait for a call on a tag.  -EBUSY while the tag holds a
+ * call, has a FETCH parked, or its last FETCH's completion is still being
+ * delivered (a server that sees the call in its descriptor table before
+ * the completion must wait for the completion before re-arming); -EPIPE
+ * once the server is closed.  By ioctl, a signal ends the wait with
+ * -ERESTARTSYS (so SA_RESTART restarts it).
+ */
 #define QRPC_IOC_FETCH \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0d, struct qrpc_io)
 /* QRPC_IOC_COMMIT: answer the call on a tag; -ENOENT if it holds none. */
 #define QRPC_IOC_COMMIT \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0e, struct qrpc_io)
-/* QRPC_IOC_COMMIT_AND_FETCH: answer, then wait for the next call. */
+/*
+ * QRPC_IOC_COMMIT_AND_FETCH: answer, then wait for the next call.  A
+ * failed commit (-ENOENT, -EINVAL) does not fetch; any other error is the
+ * fetch's, after the commit was done.  By ioctl, a signal ends the wait
+ * with -EINTR (a restart would commit again).
+ */
 #define QRPC_IOC_COMMIT_AND_FETCH \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0f, struct qrpc_io)
 
