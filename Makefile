@@ -86,6 +86,16 @@ fuzz:
 	@$(MAKE) --no-print-directory user
 	@QRPC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BUILD)/unit/marshal_fuzz_test
 
+# The raw ABI fuzzer (selftests/abi_fuzz) in a guest: tools/fuzz-kernel.
+# KERNEL 6.1 (default), 6.12 or debug; SEED (default: from the time);
+# SECONDS (default 60).
+fuzz-kernel:
+	$(ENSURE_SETUP)
+	@$(MAKE) --no-print-directory user
+	@$(if $(filter debug,$(KERNEL)),$(MAKE) --no-print-directory debug-kernel && )tools/build-module $(or $(KERNEL),6.1)
+	@tools/fuzz-kernel --kernel $(or $(KERNEL),6.1) $(if $(SEED),--seed $(SEED)) \
+		$(if $(SECONDS),--seconds $(SECONDS))
+
 lint:
 	$(ENSURE_SETUP)
 	@tools/lint $(KERNELS)
@@ -96,7 +106,7 @@ clean:
 	rm -f kmod/compat_probed.h
 
 .PHONY: all user lib tools selftests module setup demo bench check debug-kernel \
-	check-debug fuzz lint clean
+	check-debug fuzz fuzz-kernel lint clean
 
 # Installation.  PREFIX (default /usr/local) and DESTDIR as liburing has
 # them; LIBDIR, INCLUDEDIR, BINDIR and MANDIR (see libshim/Makefile and
