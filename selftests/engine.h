@@ -215,6 +215,29 @@ static inline void t_slot_fill(struct t_client *c, unsigned int slot,
 }
 
 /*
+ * An SQE for data-path command @op with its struct qrpc_io inline, tagged
+ * with user_data @index, not submitted yet (the caller may change its
+ * user_data or flags); NULL if the ring is full.
+ */
+static inline struct io_uring_sqe *t_prep_io(struct io_uring *ring, int fd,
+					     unsigned int op,
+					     unsigned int handle,
+					     unsigned int index,
+					     unsigned int arg, unsigned int len)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct qrpc_io io = { handle, index, arg, len };
+
+	if (!sqe)
+		return NULL;
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = op;
+	memcpy(sqe->cmd, &io, sizeof(io));
+	sqe->user_data = index;
+	return sqe;
+}
+
+/*
  * Submit data-path command @op on @ring with its struct qrpc_io inline,
  * tagged with user_data @index; 0 or -errno.
  */
@@ -222,15 +245,8 @@ static inline int t_submit_io(struct io_uring *ring, int fd, unsigned int op,
 			      unsigned int handle, unsigned int index,
 			      unsigned int arg, unsigned int len)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct qrpc_io io = { handle, index, arg, len };
-
-	if (!sqe)
+	if (!t_prep_io(ring, fd, op, handle, index, arg, len))
 		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	memcpy(sqe->cmd, &io, sizeof(io));
-	sqe->user_data = index;
 	return io_uring_submit(ring) == 1 ? 0 : -EIO;
 }
 

@@ -129,16 +129,14 @@ TEST_F_TIMEOUT(gone, async_fetch_outlives_its_worker, 60)
 {
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
-	struct qrpc_io io = { self->srv.handle, 0, 0, 0 };
 	struct t_client cli;
 	unsigned long long ud;
 	int ret;
 
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, self->srv.fd, NULL, 0, 0);
-	sqe->cmd_op = QRPC_IOC_FETCH;
-	memcpy(sqe->cmd, &io, sizeof(io));
+	sqe = t_prep_io(&ring, self->srv.fd, QRPC_IOC_FETCH, self->srv.handle,
+			0, 0, 0);
+	ASSERT_NE(NULL, sqe);
 	sqe->flags |= IOSQE_ASYNC;
 	sqe->user_data = 7;
 	ASSERT_EQ(1, io_uring_submit(&ring));

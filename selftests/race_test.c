@@ -82,14 +82,11 @@ static void *caller(void *arg)
 static int submit_tag0(struct io_uring *ring, struct t_server *s,
 		       unsigned int op, unsigned long long ud)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct qrpc_io io = { s->handle, 0, 0, 0 };
+	struct io_uring_sqe *sqe = t_prep_io(ring, s->fd, op, s->handle, 0,
+					     0, 0);
 
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, s->fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	memcpy(sqe->cmd, &io, sizeof(io));
 	sqe->user_data = ud;
 	return io_uring_submit(ring) == 1 ? 0 : -EIO;
 }
