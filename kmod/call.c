@@ -521,7 +521,13 @@ retry:
 		 */
 		qrpc_handle_put(ch);
 		ch = NULL;
-		ret = qrpc_waiter_wait(&call->client, -EINTR);
+		/*
+		 * Only a fatal signal ends the wait, as it would end a parked
+		 * uring CALL: a handler that runs must not leave the caller
+		 * unable to tell whether its call ran (the server may well
+		 * run it).  Giving up is for the timeout and CANCEL.
+		 */
+		ret = qrpc_waiter_wait(&call->client, true, -EINTR);
 		qrpc_call_put(call);		/* the ioctl's */
 	}
 out:

@@ -226,7 +226,7 @@ void qrpc_waiter_finish(struct qrpc_waiter *w, int res,
 void qrpc_waiters_post(struct list_head *to_post);
 long qrpc_waiter_complete_here(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
 			       unsigned int issue_flags, long res);
-long qrpc_waiter_wait(struct qrpc_waiter *w, int intr_res);
+long qrpc_waiter_wait(struct qrpc_waiter *w, bool killable, int intr_res);
 void qrpc_uring_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags);
 void qrpc_monitor_init(struct qrpc_instance *inst);
 void qrpc_monitor_exit(struct qrpc_instance *inst);

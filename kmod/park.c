@@ -241,20 +241,30 @@ long qrpc_waiter_complete_here(struct qrpc_waiter *w, struct io_uring_cmd *cmd,
 	return res;
 }
 
+static bool qrpc_waiter_posted(struct qrpc_waiter *w)
+{
+	/* Pairs with the poster's release: res is read after. */
+	return smp_load_acquire(&w->state) == QRPC_WAITER_POSTED;
+}
+
 /*
  * The ioctl twin of a parked uring_cmd: sleep until @w's completion is
- * delivered, and return its result.  A signal cancels the wait through
- * w->cancel, as an exiting task's parked command would be, and the result
- * is then @intr_res; a completion that won the race still counts.  The
- * caller holds a reference of its own on the owner.
+ * delivered, and return its result.  A signal (only a fatal one if
+ * @killable) cancels the wait through w->cancel, as an exiting task's
+ * parked command would be, and the result is then @intr_res; a completion
+ * that won the race still counts.  The caller holds a reference of its own
+ * on the owner.
  */
-long qrpc_waiter_wait(struct qrpc_waiter *w, int intr_res)
+long qrpc_waiter_wait(struct qrpc_waiter *w, bool killable, int intr_res)
 {
 	long res;
+	int err;
 
-	/* Pairs with the poster's release: res is read after. */
-	if (wait_event_interruptible(w->wq, smp_load_acquire(&w->state) ==
-					    QRPC_WAITER_POSTED)) {
+	if (killable)
+		err = wait_event_killable(w->wq, qrpc_waiter_posted(w));
+	else
+		err = wait_event_interruptible(w->wq, qrpc_waiter_posted(w));
+	if (err) {
 		spin_lock(w->lock);
 		if (w->state == QRPC_WAITER_PARKED) {
 			w->cancel(w);
@@ -264,12 +274,8 @@ long qrpc_waiter_wait(struct qrpc_waiter *w, int intr_res)
 			return intr_res;
 		}
 		spin_unlock(w->lock);
-		/*
-		 * Finished meanwhile: its poster is on its way, and quick;
-		 * acquire, as above.
-		 */
-		wait_event(w->wq, smp_load_acquire(&w->state) ==
-				  QRPC_WAITER_POSTED);
+		/* Finished meanwhile: its poster is on its way, and quick. */
+		wait_event(w->wq, qrpc_waiter_posted(w));
 	}
 	res = w->res;
 	/* Done with res: a re-arm (acquire) may reuse it. */

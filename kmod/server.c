@@ -438,7 +438,7 @@ static long qrpc_do_fetch(struct qrpc_instance *inst, struct qrpc_tag *tag,
 	if (!done_here) {
 		qrpc_waiters_post(&to_post);
 		return cmd ? -EIOCBQUEUED :
-			     qrpc_waiter_wait(&tag->fetch, intr_res);
+			     qrpc_waiter_wait(&tag->fetch, false, intr_res);
 	}
 
 	/* Finished before anyone else saw it: complete it here. */

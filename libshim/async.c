@@ -205,7 +205,7 @@ static int ioctl_call_start(struct qrpc_async_rt *rt, unsigned int slot)
 	c->slot = slot;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	ret = -pthread_create(&th, &attr, ioctl_call_main, c);
+	ret = -qrpc_thread_create(&th, &attr, ioctl_call_main, c);
 	pthread_attr_destroy(&attr);
 	if (ret) {
 		free(c);
@@ -237,7 +237,7 @@ static int async_runtime_get(struct qrpc_binding *b, struct qrpc_async_rt **out)
 	pthread_mutex_init(&rt->lock, NULL);
 	/* Without io_uring there is no ring to watch: no runtime thread. */
 	ret = rt->ch->no_uring ? 0 :
-	      -pthread_create(&rt->thread, NULL, async_runtime, rt);
+	      -qrpc_thread_create(&rt->thread, NULL, async_runtime, rt);
 	if (ret) {
 		qrpc_channel_destroy(rt->ch);
 		free(rt);

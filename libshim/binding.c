@@ -484,7 +484,8 @@ int qrpc_channel_submit_call(struct qrpc_channel *ch, unsigned int slot,
 
 /*
  * CALL on @slot through ioctl(), which blocks as the uring_cmd would park.
- * A signal cancels the call (-EINTR); it is not retried.
+ * A signal a handler catches does not end the wait (the module waits
+ * killably); a fatal one ends the process anyway.
  */
 int qrpc_channel_call_ioctl(struct qrpc_channel *ch, unsigned int slot)
 {
@@ -613,6 +614,7 @@ int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 		return ret;
 	/* Not polling: submit and sleep in one system call. */
 	ret = io_uring_submit_and_wait(&ch->uring, spin ? 0 : 1);
+	/* A signal: the CALL is submitted all the same (see signals.c). */
 	if (ret < 0 && ret != -EINTR)
 		return ret;
 	if (spin == QRPC_SPIN_ADAPTIVE)
@@ -626,7 +628,7 @@ int qrpc_channel_issue(struct qrpc_channel *ch, unsigned int slot)
 		ret = channel_call_ended(ch, slot, tag, seq0, &res) ? 0 : -ETIME;
 	/* Asleep, only the CQE wakes us: late ones are passed over. */
 	while (ret) {
-		ret = io_uring_wait_cqe(&ch->uring, &cqe);
+		ret = qrpc_uring_wait_cqe(&ch->uring, &cqe);
 		if (ret < 0)
 			return ret;
 		if (cqe->user_data == tag)
@@ -832,11 +834,11 @@ static int batch_chunk(struct qrpc_channel *ch, unsigned int kind,
 		for (i = 0; i < q; i++)
 			results[i] = qrpc_channel_call_ioctl(ch, slots[i]);
 	} else if (q) {
-		ret = io_uring_submit_and_wait(&ch->uring, q);
+		ret = qrpc_uring_submit_wait(&ch->uring, q);
 		for (i = 0; i < q; i++)
 			results[i] = ret < 0 ? ret : -EIO;
 		for (i = 0; ret >= 0 && i < q;) {
-			if (io_uring_wait_cqe(&ch->uring, &cqe))
+			if (qrpc_uring_wait_cqe(&ch->uring, &cqe))
 				break;
 			/* Others are late ones of plain calls, ended already. */
 			if (cqe->user_data < q) {

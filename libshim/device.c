@@ -81,9 +81,9 @@ static int query_uring(int fd, struct qrpc_features *out)
 	sqe->cmd_op = QRPC_IOC_GET_FEATURES;
 	memcpy(sqe->cmd, &ucmd, sizeof(ucmd));
 
-	ret = io_uring_submit_and_wait(&ring, 1);
+	ret = qrpc_uring_submit_wait(&ring, 1);
 	if (ret >= 0) {
-		ret = io_uring_wait_cqe(&ring, &cqe);
+		ret = qrpc_uring_wait_cqe(&ring, &cqe);
 		if (ret == 0) {
 			ret = cqe->res;
 			io_uring_cqe_seen(&ring, cqe);

@@ -132,6 +132,17 @@ uint64_t qrpc_now_us(void);
  */
 int qrpc_poll_for(uint64_t usec, int (*done)(void *arg), void *arg);
 
+/*
+ * signals.c: waits that a signal does not end, and threads that take no
+ * signals.  io_uring_submit_and_wait() and io_uring_wait_cqe() with
+ * -EINTR retried; pthread_create() with every signal blocked in the new
+ * thread.
+ */
+int qrpc_uring_submit_wait(struct io_uring *ring, unsigned int wait_nr);
+int qrpc_uring_wait_cqe(struct io_uring *ring, struct io_uring_cqe **cqe);
+int qrpc_thread_create(pthread_t *th, const pthread_attr_t *attr,
+		       void *(*fn)(void *), void *arg);
+
 /* journal.c */
 void qrpc_journal_free(struct qrpc_journal_file *j);
 int qrpc_journal_add(struct qrpc_journal_file *j, const struct qrpc_if_id *iface,

@@ -90,11 +90,11 @@ static int journal_write(struct qrpc_journal_file *j, const void *p, size_t len,
 		sqe = io_uring_get_sqe(&j->ring);
 		io_uring_prep_fsync(sqe, j->fd, IORING_FSYNC_DATASYNC);
 	}
-	ret = io_uring_submit_and_wait(&j->ring, n);
+	ret = qrpc_uring_submit_wait(&j->ring, n);
 	if (ret < 0)
 		return ret;
 	for (i = 0, ret = 0; i < n; i++) {
-		if (io_uring_wait_cqe(&j->ring, &cqe))
+		if (qrpc_uring_wait_cqe(&j->ring, &cqe))
 			return -EIO;
 		/* The write's result is its length; the fsync's, 0. */
 		if (cqe->res < 0 && !ret)

@@ -466,10 +466,10 @@ int qrpc_server_listen(struct qrpc_server *srv, unsigned int nthreads)
 	for (i = 0; i < nthreads; i++) {
 		ret = worker_setup(srv, &srv->workers[i]);
 		if (!ret)
-			ret = -pthread_create(&srv->workers[i].thread, NULL,
-					      srv->workers[i].no_uring ?
-					      worker_main_ioctl : worker_main,
-					      &srv->workers[i]);
+			ret = -qrpc_thread_create(&srv->workers[i].thread,
+						  NULL, srv->workers[i].no_uring ?
+						  worker_main_ioctl : worker_main,
+						  &srv->workers[i]);
 		if (ret) {
 			worker_teardown(&srv->workers[i]);
 			srv->nworkers = i;

@@ -614,9 +614,10 @@ struct qrpc_io {
  * for as many interface versions as it may, -EMSGSIZE request too large,
  * -EBADF no such connection (or it is closing), -ENOMEM, -ETIMEDOUT,
  * -ECANCELED, -EREMOTEIO the server faulted (code in the slot's result),
- * -EPIPE the server died, -EIDRM the port was unlinked; by ioctl, -EINTR
- * when a signal ended the wait (the call is cancelled, as an exiting
- * caller's would be).
+ * -EPIPE the server died, -EIDRM the port was unlinked.  By ioctl, the
+ * wait for a plain call's answer goes on through signals a handler
+ * catches; only a fatal signal ends it, and cancels the call as an
+ * exiting caller's would be.  Give up with the slot's timeout or CANCEL.
  */
 #define QRPC_IOC_CALL \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0b, struct qrpc_io)
