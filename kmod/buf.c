@@ -15,12 +15,14 @@ int qrpc_buf_alloc(struct qrpc_buf *buf, size_t size)
 	unsigned int i;
 
 	buf->npages = DIV_ROUND_UP(size, PAGE_SIZE);
+	/* Sized by user space, and bounded: a failure is -ENOMEM, quietly. */
 	buf->pages = kvcalloc(buf->npages, sizeof(*buf->pages),
-			      GFP_KERNEL_ACCOUNT);
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!buf->pages)
 		return -ENOMEM;
 	for (i = 0; i < buf->npages; i++) {
-		buf->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		buf->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+					    __GFP_NOWARN);
 		if (!buf->pages[i])
 			goto fail;
 	}

@@ -213,6 +213,7 @@ static void qrpc_call_deadline(struct work_struct *work)
 	struct qrpc_arena *arena = call->arena;
 	struct qrpc_port *port = arena->port;
 	bool message = call->desc.kind == QRPC_KIND_MESSAGE;
+	struct qrpc_call *evicted = NULL;
 	LIST_HEAD(to_post);
 	bool drop = false;
 
@@ -231,7 +232,7 @@ static void qrpc_call_deadline(struct work_struct *work)
 			drop = true;
 		} else if (call->desc.flags & QRPC_SLOT_F_DEADLETTER) {
 			port->expired++;
-			qrpc_dlq_add(call);
+			evicted = qrpc_dlq_add(call, &to_post);
 		} else {
 			port->expired++;
 			qrpc_call_finish(call, -ETIMEDOUT, 0, 0,
@@ -261,6 +262,8 @@ static void qrpc_call_deadline(struct work_struct *work)
 out:
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
+	if (evicted)
+		qrpc_call_put(evicted);		/* the engine's */
 	if (drop)
 		qrpc_call_put(call);		/* the engine's */
 	qrpc_call_put(call);			/* the work's */
@@ -346,8 +349,8 @@ static int qrpc_call_submit(struct qrpc_port *port, struct qrpc_call *call,
 		return QRPC_SUBMIT_QUEUED;	/* a server was waiting for it */
 	if (qrpc_port_has_room(port, d->req_len)) {
 		/* The sender's quota: an error it sees, never a silent loss. */
-		if (qrpc_user_charge_bytes(call->arena->user, d->req_len,
-					   false)) {
+		if (qrpc_user_charge_bytes(call->arena->user,
+					   qrpc_call_charge(call), false)) {
 			port->enqueued--;
 			qrpc_ifq_detach(port, call);
 			return d->kind == QRPC_KIND_MAYBE ?
@@ -608,8 +611,7 @@ void qrpc_port_purge(struct qrpc_port *port)
 		list_move_tail(&call->node, &finished);
 	}
 	list_for_each_entry_safe(call, next, &port->dlq, node) {
-		list_del_init(&call->node);
-		port->dlq_depth--;
+		qrpc_dlq_del(call);
 		qrpc_call_finish(call, -EIDRM, 0, 0, QRPC_RELEASE_FAILED,
 				 &to_post);
 		list_add_tail(&call->node, &finished);

@@ -33,6 +33,7 @@ static void qrpc_arena_free_work(struct work_struct *work)
 	qrpc_buf_free(&arena->results_buf);
 	qrpc_buf_free(&arena->reply_buf);
 	kvfree(arena->active);
+	qrpc_user_uncharge_pinned(arena->user, arena->pinned);
 	qrpc_user_put(arena->user);
 	qrpc_port_put(arena->port);
 	kfree(arena);
@@ -99,9 +100,24 @@ static struct qrpc_arena *qrpc_arena_create(struct qrpc_port *port,
 	arena->reply_size = rep_size;
 
 	arena->active = kvcalloc(nslots, sizeof(*arena->active),
-				 GFP_KERNEL_ACCOUNT);
-	arena->user = qrpc_user_get(current_euid());
+				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	arena->user = qrpc_user_get_current();
 	ret = arena->active && arena->user ? 0 : -ENOMEM;
+	/*
+	 * The areas stay in memory while the arena lives (after its
+	 * connection, while its messages are queued or dead-lettered):
+	 * charged to the user first, so that the limit refuses a request
+	 * before anything is allocated for it.
+	 */
+	if (!ret) {
+		u64 pinned = PAGE_ALIGN((size_t)arena->req_base + req_size) +
+			     PAGE_ALIGN(qrpc_results_bytes(nslots)) +
+			     PAGE_ALIGN(rep_size);
+
+		ret = qrpc_user_charge_pinned(arena->user, pinned);
+		if (!ret)
+			arena->pinned = pinned;
+	}
 	if (!ret)
 		ret = qrpc_buf_alloc(&arena->slots_buf,
 				     (size_t)arena->req_base + req_size);
@@ -133,8 +149,10 @@ fail:
 	qrpc_buf_free(&arena->results_buf);
 	qrpc_buf_free(&arena->reply_buf);
 	kvfree(arena->active);
-	if (arena->user)
+	if (arena->user) {
+		qrpc_user_uncharge_pinned(arena->user, arena->pinned);
 		qrpc_user_put(arena->user);
+	}
 	kfree(arena);
 	return ERR_PTR(ret);
 }

@@ -12,12 +12,20 @@
 #include "engine.h"
 #include "port.h"
 #include "qrpc.h"
+#include "user.h"
 
-/* Move expired, unqueued @call to its port's dead-letter queue.  Locked. */
-void qrpc_dlq_add(struct qrpc_call *call)
+/*
+ * Move expired, unqueued @call to its port's dead-letter queue, charged
+ * to its sender as a queued call is.  Past the port's bound, the oldest
+ * message there (maybe @call itself) is released with
+ * QRPC_RELEASE_DEADLETTER and counted; it is returned for the caller to
+ * drop the engine's reference once the lock is dropped.  Locked.
+ */
+struct qrpc_call *qrpc_dlq_add(struct qrpc_call *call,
+			       struct list_head *to_post)
 {
 	struct qrpc_port *port = call->arena->port;
-	struct qrpc_call *pos;
+	struct qrpc_call *pos, *oldest;
 
 	/*
 	 * Oldest first, as sent: deadlines that fall together may fire in
@@ -30,6 +38,24 @@ void qrpc_dlq_add(struct qrpc_call *call)
 	list_add(&call->node, &pos->node);
 	port->dlq_depth++;
 	port->deadlettered++;
+	qrpc_user_charge_bytes(call->arena->user, qrpc_call_charge(call), true);
+
+	if (port->dlq_depth <= port->limits.max_dlq)
+		return NULL;
+	oldest = list_first_entry(&port->dlq, struct qrpc_call, node);
+	qrpc_dlq_del(oldest);
+	qrpc_call_finish(oldest, -ETIMEDOUT, 0, 0, QRPC_RELEASE_DEADLETTER,
+			 to_post);
+	port->dlq_dropped++;
+	return oldest;
+}
+
+/* Take @call off the dead-letter queue, and its charge with it.  Locked. */
+void qrpc_dlq_del(struct qrpc_call *call)
+{
+	list_del_init(&call->node);
+	call->arena->port->dlq_depth--;
+	qrpc_user_uncharge_bytes(call->arena->user, qrpc_call_charge(call));
 }
 
 /* The port behind @handle, if it may manage the dead-letter queue. */
@@ -85,7 +111,8 @@ int qrpc_dlq_list(struct qrpc_instance *inst, struct qrpc_dlq_list *l)
 	room = min(l->count, port->dlq_depth);
 	spin_unlock(&port->lock);
 	if (room) {
-		entries = kvcalloc(room, sizeof(*entries), GFP_KERNEL_ACCOUNT);
+		entries = kvcalloc(room, sizeof(*entries),
+				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!entries) {
 			ret = -ENOMEM;
 			goto out;
@@ -136,8 +163,7 @@ int qrpc_dlq_op(struct qrpc_instance *inst, struct qrpc_dlq_op *op,
 	list_for_each_entry_safe(call, tmp, &port->dlq, node) {
 		if (op->call_id && call->call_id != op->call_id)
 			continue;
-		list_del_init(&call->node);
-		port->dlq_depth--;
+		qrpc_dlq_del(call);
 		n++;
 		if (requeue) {
 			/* An operator's decision: it may exceed the limits. */

@@ -101,6 +101,7 @@ struct qrpc_arena {
 	struct qrpc_port	*port;		/* holds a reference */
 	struct qrpc_instance	*client;	/* NULL once disconnected */
 	struct qrpc_user	*user;		/* charged for queued bytes */
+	u64			pinned;		/* bytes of areas charged */
 	u32			nslots;
 	struct qrpc_buf		slots_buf;	/* slots, then request area */
 	u32			req_base;	/* both page-aligned */
@@ -204,6 +205,8 @@ struct qrpc_server {
 	unsigned int		nifs;
 	struct qrpc_server_if	ifs[QRPC_MAX_SERVER_IFS];
 	struct user_namespace	*user_ns;	/* to show callers' ids in */
+	struct qrpc_user	*user;		/* charged for the table */
+	bool			pinned;		/* the charge was made */
 	struct pid_namespace	*pid_ns;
 };
 
@@ -293,8 +296,19 @@ struct qrpc_call *qrpc_ifq_peek(struct qrpc_server *server);
 struct qrpc_call *qrpc_ifq_take(struct qrpc_server *server);
 void qrpc_ifq_take_all(struct qrpc_port *port, struct list_head *calls);
 
+/*
+ * What a queued or dead-lettered call costs its sender's byte quota: its
+ * request and a fixed overhead, so that empty calls are bounded too.
+ */
+static inline u32 qrpc_call_charge(const struct qrpc_call *call)
+{
+	return call->desc.req_len + QRPC_CALL_OVERHEAD;
+}
+
 /* dlq.c */
-void qrpc_dlq_add(struct qrpc_call *call);
+struct qrpc_call *qrpc_dlq_add(struct qrpc_call *call,
+			       struct list_head *to_post);
+void qrpc_dlq_del(struct qrpc_call *call);
 int qrpc_dlq_list(struct qrpc_instance *inst, struct qrpc_dlq_list *l);
 int qrpc_dlq_op(struct qrpc_instance *inst, struct qrpc_dlq_op *op,
 		bool requeue);

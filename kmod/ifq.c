@@ -246,7 +246,7 @@ void qrpc_ifq_add_charged(struct qrpc_call *call, bool at_head)
  */
 void qrpc_ifq_add(struct qrpc_call *call, bool at_head)
 {
-	qrpc_user_charge_bytes(call->arena->user, call->desc.req_len, true);
+	qrpc_user_charge_bytes(call->arena->user, qrpc_call_charge(call), true);
 	qrpc_ifq_add_charged(call, at_head);
 }
 
@@ -263,7 +263,7 @@ void qrpc_ifq_unlink(struct qrpc_call *call)
 	port->depth[prio]--;
 	port->depth_total--;
 	port->queued_bytes -= call->desc.req_len;
-	qrpc_user_uncharge_bytes(call->arena->user, call->desc.req_len);
+	qrpc_user_uncharge_bytes(call->arena->user, qrpc_call_charge(call));
 }
 
 /* A dispatched [message] whose server died waits for the next one, first. */

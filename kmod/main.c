@@ -39,6 +39,7 @@ static int __init qrpc_init(void)
 		return -EINVAL;
 	}
 	qrpc_misc.mode = dev_mode;
+	qrpc_users_init();
 
 	qrpc_wq = alloc_workqueue("qrpc", 0, 0);
 	if (!qrpc_wq)

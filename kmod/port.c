@@ -57,6 +57,15 @@ static unsigned long max_bytes = 1UL << 30;
 module_param(max_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_bytes, "Most queued request bytes a port may allow (default 1 GiB)");
 
+static unsigned int default_dlq = 1024;
+module_param(default_dlq, uint, 0644);
+MODULE_PARM_DESC(default_dlq,
+		 "Dead-letter queue length of a port that asks for 0 (default 1024)");
+
+static unsigned int max_dlq = 65536;
+module_param(max_dlq, uint, 0644);
+MODULE_PARM_DESC(max_dlq, "Longest dead-letter queue a port may ask for (default 65536)");
+
 #define QRPC_PORT_HASH_BITS	8
 
 static DEFINE_MUTEX(qrpc_ports_lock);
@@ -184,8 +193,10 @@ static bool qrpc_port_permitted(struct qrpc_port *port, u32 access)
 static int qrpc_limits_resolve(struct qrpc_port_limits *l)
 {
 	if (l->max_depth > max_depth || l->max_payload > max_payload ||
-	    l->max_bytes > max_bytes)
+	    l->max_bytes > max_bytes || l->max_dlq > max_dlq || l->reserved)
 		return -EINVAL;
+	if (!l->max_dlq)
+		l->max_dlq = min(default_dlq, max_dlq);
 	if (!l->max_depth)
 		l->max_depth = min(default_depth, max_depth);
 	if (!l->max_payload)
@@ -224,7 +235,7 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 
 	/* Allocate before taking the lock; most creates create. */
 	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
-	user = qrpc_user_get(cred->euid);
+	user = qrpc_user_get_current();
 	if (!port || !user) {
 		kfree(port);
 		if (user)
@@ -352,6 +363,7 @@ static void qrpc_port_fill_info(struct qrpc_port *port,
 	info->deadlettered = port->deadlettered;
 	info->failed = port->failed;
 	info->dlq_depth = port->dlq_depth;
+	info->dlq_dropped = port->dlq_dropped;
 	spin_unlock(&port->lock);
 }
 
@@ -380,7 +392,8 @@ int qrpc_port_list(struct qrpc_port_list *arg)
 
 	room = min(arg->count, total);
 	if (room) {
-		infos = kvcalloc(room, sizeof(*infos), GFP_KERNEL_ACCOUNT);
+		infos = kvcalloc(room, sizeof(*infos),
+				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!infos)
 			return -ENOMEM;
 	}
@@ -415,7 +428,7 @@ static int qrpc_ports_show(struct seq_file *m, void *unused)
 	struct qrpc_port *port;
 	int bkt, i;
 
-	seq_puts(m, "# ns name uid gid mode flags servers connections depth[0..7] queued_bytes enqueued delivered dropped expired deadlettered failed dlq\n");
+	seq_puts(m, "# ns name uid gid mode flags servers connections depth[0..7] queued_bytes enqueued delivered dropped expired deadlettered failed dlq dlq_dropped\n");
 	mutex_lock(&qrpc_ports_lock);
 	hash_for_each(qrpc_ports, bkt, port, node) {
 		spin_lock(&port->lock);
@@ -425,10 +438,10 @@ static int qrpc_ports_show(struct seq_file *m, void *unused)
 			   port->flags, port->nservers, port->nconns);
 		for (i = 0; i < 8; i++)
 			seq_printf(m, "%u%c", port->depth[i], i < 7 ? ',' : ' ');
-		seq_printf(m, "%llu %llu %llu %llu %llu %llu %llu %u\n",
+		seq_printf(m, "%llu %llu %llu %llu %llu %llu %llu %u %llu\n",
 			   port->queued_bytes, port->enqueued, port->delivered,
 			   port->dropped, port->expired, port->deadlettered,
-			   port->failed, port->dlq_depth);
+			   port->failed, port->dlq_depth, port->dlq_dropped);
 		spin_unlock(&port->lock);
 	}
 	mutex_unlock(&qrpc_ports_lock);

@@ -57,6 +57,7 @@ struct qrpc_port {
 	struct list_head	room_waiters;
 	struct list_head	dlq;		/* dead-lettered calls */
 	unsigned int		dlq_depth;
+	u64			dlq_dropped;	/* released for room, ever */
 };
 
 int qrpc_port_name_valid(const char *name);

@@ -19,9 +19,20 @@
 #include "engine.h"
 #include "port.h"
 #include "qrpc.h"
+#include "user.h"
 
 static DEFINE_XARRAY_ALLOC1(qrpc_servers);
 static u32 qrpc_server_next;
+
+static void qrpc_server_uncharge(struct qrpc_server *server)
+{
+	if (server->pinned)
+		qrpc_user_uncharge_pinned(server->user,
+					  PAGE_ALIGN(server->depth *
+						     sizeof(struct qrpc_call_desc)));
+	if (server->user)
+		qrpc_user_put(server->user);
+}
 
 /* Freeing unmaps the descriptor table, which may sleep: a worker does it. */
 static void qrpc_server_free_work(struct work_struct *work)
@@ -31,6 +42,7 @@ static void qrpc_server_free_work(struct work_struct *work)
 
 	qrpc_buf_free(&server->desc_buf);
 	kvfree(server->tags);
+	qrpc_server_uncharge(server);
 	put_user_ns(server->user_ns);
 	put_pid_ns(server->pid_ns);
 	qrpc_port_put(server->port);
@@ -100,9 +112,20 @@ int qrpc_serve(struct qrpc_instance *inst, struct qrpc_serve *s)
 	server = kzalloc(sizeof(*server), GFP_KERNEL_ACCOUNT);
 	if (!server)
 		goto out;
+	server->user = qrpc_user_get_current();
+	if (!server->user)
+		goto fail;
+	/* The descriptor table stays in memory: the user's to pay for. */
+	ret = qrpc_user_charge_pinned(server->user,
+				      PAGE_ALIGN(s->depth *
+						 sizeof(struct qrpc_call_desc)));
+	if (ret)
+		goto fail;
+	server->pinned = true;
+	ret = -ENOMEM;
 	server->depth = s->depth;
 	server->tags = kvcalloc(s->depth, sizeof(*server->tags),
-				GFP_KERNEL_ACCOUNT);
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!server->tags ||
 	    qrpc_buf_alloc(&server->desc_buf,
 			   s->depth * sizeof(struct qrpc_call_desc)))
@@ -166,6 +189,7 @@ fail:
 	kfree(h);
 	qrpc_buf_free(&server->desc_buf);
 	kvfree(server->tags);
+	qrpc_server_uncharge(server);
 	kfree(server);
 out:
 	qrpc_handle_put(ph);

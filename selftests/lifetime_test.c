@@ -381,12 +381,13 @@ TEST_F(life, message_waits_for_room)
 /* A user's queued bytes are bounded: -EDQUOT, or a dropped [maybe]. */
 TEST_F(life, per_user_queued_bytes_quota)
 {
-	char old[32];
+	char old[32], quota[32];
 	long e;
 
 	if (getuid() != 0)
 		SKIP(return, "needs root to change the module parameter");
-	ASSERT_EQ(0, t_set_param("max_queued_bytes_per_user", "64", old,
+	snprintf(quota, sizeof(quota), "%d", QRPC_CALL_OVERHEAD + 64);
+	ASSERT_EQ(0, t_set_param("max_queued_bytes_per_user", quota, old,
 				 sizeof(old)));
 
 	t_slot_fill(&self->cli, 0, QRPC_KIND_MESSAGE, 3, 40, 0);

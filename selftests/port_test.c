@@ -183,9 +183,15 @@ TEST_F(port, bad_mode_flags_access_reserved)
 	c.reserved0 = 1;
 	EXPECT_EQ(-EINVAL, t_ioctl(self->fd, QRPC_IOC_PORT_CREATE, &c));
 	c.reserved0 = 0;
-	c.reserved[3] = 1;
+	c.reserved[2] = 1;
 	EXPECT_EQ(-EINVAL, t_ioctl(self->fd, QRPC_IOC_PORT_CREATE, &c));
-	c.reserved[3] = 0;
+	c.reserved[2] = 0;
+	c.limits.reserved = 1;
+	EXPECT_EQ(-EINVAL, t_ioctl(self->fd, QRPC_IOC_PORT_CREATE, &c));
+	c.limits.reserved = 0;
+	c.limits.max_dlq = 1U << 30;
+	EXPECT_EQ(-EINVAL, t_ioctl(self->fd, QRPC_IOC_PORT_CREATE, &c));
+	c.limits.max_dlq = 0;
 	ASSERT_EQ(0, t_ioctl(self->fd, QRPC_IOC_PORT_CREATE, &c));
 
 	memset(&o, 0, sizeof(o));

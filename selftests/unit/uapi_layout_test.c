@@ -33,19 +33,21 @@ TEST(qrpc_uring_cmd_fits_small_sqe)
 /* Sizes equal the sum of the fields: no implicit padding anywhere. */
 TEST(port_structures_layout)
 {
-	EXPECT_EQ(16, sizeof(struct qrpc_port_limits));
+	EXPECT_EQ(24, sizeof(struct qrpc_port_limits));
+	EXPECT_EQ(16, offsetof(struct qrpc_port_limits, max_dlq));
 	EXPECT_EQ(136, sizeof(struct qrpc_port_create));
 	EXPECT_EQ(80, offsetof(struct qrpc_port_create, limits));
-	EXPECT_EQ(96, offsetof(struct qrpc_port_create, created));
-	EXPECT_EQ(104, offsetof(struct qrpc_port_create, reserved));
+	EXPECT_EQ(104, offsetof(struct qrpc_port_create, created));
+	EXPECT_EQ(112, offsetof(struct qrpc_port_create, reserved));
 	EXPECT_EQ(88, sizeof(struct qrpc_port_open));
 	EXPECT_EQ(72, offsetof(struct qrpc_port_open, reserved));
 	EXPECT_EQ(80, sizeof(struct qrpc_port_name));
 	EXPECT_EQ(224, sizeof(struct qrpc_port_info));
-	EXPECT_EQ(104, offsetof(struct qrpc_port_info, depth));
-	EXPECT_EQ(136, offsetof(struct qrpc_port_info, queued_bytes));
-	EXPECT_EQ(192, offsetof(struct qrpc_port_info, dlq_depth));
-	EXPECT_EQ(200, offsetof(struct qrpc_port_info, reserved));
+	EXPECT_EQ(112, offsetof(struct qrpc_port_info, depth));
+	EXPECT_EQ(144, offsetof(struct qrpc_port_info, queued_bytes));
+	EXPECT_EQ(200, offsetof(struct qrpc_port_info, dlq_depth));
+	EXPECT_EQ(208, offsetof(struct qrpc_port_info, dlq_dropped));
+	EXPECT_EQ(216, offsetof(struct qrpc_port_info, reserved));
 	EXPECT_EQ(32, sizeof(struct qrpc_port_list));
 	EXPECT_EQ(8, sizeof(struct qrpc_handle_arg));
 }

@@ -5,6 +5,7 @@
  *   qrpcctl [--device PATH] version [--json] [--via auto|ioctl|uring]
  *   qrpcctl [--device PATH] create NAME [--mode OCTAL] [--depth N]
  *                                [--max-payload BYTES] [--max-bytes BYTES]
+ *                                [--max-dlq N]
  *   qrpcctl [--device PATH] list [--json]
  *   qrpcctl [--device PATH] inspect NAME [--json]
  *   qrpcctl [--device PATH] unlink NAME
@@ -53,6 +54,7 @@ enum {
 	OPT_DEPTH	= 1 << 11,
 	OPT_MAX_PAYLOAD	= 1 << 12,
 	OPT_MAX_BYTES	= 1 << 13,
+	OPT_MAX_DLQ	= 1 << 14,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +65,7 @@ static const struct option long_opts[] = {
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "max-payload", required_argument, NULL, OPT_MAX_PAYLOAD },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-dlq", required_argument, NULL, OPT_MAX_DLQ },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -315,6 +318,10 @@ static int parse_option(struct ctx *ctx, int opt, const char *name,
 	case OPT_MAX_BYTES:
 		ret = option_number(ctx, name, arg, true, UINT64_MAX, &v);
 		ctx->limits.max_bytes = v;
+		return ret;
+	case OPT_MAX_DLQ:
+		ret = option_number(ctx, name, arg, false, UINT32_MAX, &v);
+		ctx->limits.max_dlq = (uint32_t)v;
 		return ret;
 	default:
 		return usage_error(ctx->cmd, "internal error: option %d", opt);
@@ -619,6 +626,7 @@ static void print_limits(const struct qrpc_port_limits *l)
 	field("max payload", "%s", buf);
 	format_bytes(buf, sizeof(buf), l->max_bytes);
 	field("max bytes", "%s", buf);
+	field("max dlq", "%u messages", l->max_dlq);
 }
 
 static uint64_t queued_calls(const struct qrpc_port_info *p)
@@ -645,9 +653,9 @@ static void json_port(const void *item)
 	printf(", \"mode\": \"%04o\", \"uid\": %u, \"gid\": %u, \"flags\": %u, \"temporary\": %s, ",
 	       p->mode, p->uid, p->gid, p->flags,
 	       p->flags & QRPC_PORT_F_TEMPORARY ? "true" : "false");
-	printf("\"limits\": {\"max_depth\": %u, \"max_payload\": %u, \"max_bytes\": %llu}, ",
+	printf("\"limits\": {\"max_depth\": %u, \"max_payload\": %u, \"max_bytes\": %llu, \"max_dlq\": %u}, ",
 	       p->limits.max_depth, p->limits.max_payload,
-	       (unsigned long long)p->limits.max_bytes);
+	       (unsigned long long)p->limits.max_bytes, p->limits.max_dlq);
 	printf("\"servers\": %u, \"connections\": %u, \"depth\": [",
 	       p->servers, p->connections);
 	for (i = 0; i < ARRAY_SIZE(p->depth); i++)
@@ -657,10 +665,11 @@ static void json_port(const void *item)
 	       (unsigned long long)p->queued_bytes,
 	       (unsigned long long)p->enqueued,
 	       (unsigned long long)p->delivered);
-	printf("\"dropped\": %llu, \"expired\": %llu, \"deadlettered\": %llu, \"failed\": %llu, \"dlq_depth\": %u}",
+	printf("\"dropped\": %llu, \"expired\": %llu, \"deadlettered\": %llu, \"failed\": %llu, \"dlq_depth\": %u, \"dlq_dropped\": %llu}",
 	       (unsigned long long)p->dropped, (unsigned long long)p->expired,
 	       (unsigned long long)p->deadlettered,
-	       (unsigned long long)p->failed, p->dlq_depth);
+	       (unsigned long long)p->failed, p->dlq_depth,
+	       (unsigned long long)p->dlq_dropped);
 }
 
 /* One struct qrpc_dlq_entry as a JSON object on one line. */
@@ -845,7 +854,7 @@ static int cmd_create(struct ctx *ctx)
 	strncpy(c.name, name, sizeof(c.name) - 1);
 	ret = xioctl(ctx->fd, QRPC_IOC_PORT_CREATE, &c);
 	if (ret == -EINVAL)
-		return error("cannot create port '%s': the module refused its limits (each must be at most the module parameter max_depth, max_payload or max_bytes)",
+		return error("cannot create port '%s': the module refused its limits (each must be at most the module parameter max_depth, max_payload, max_bytes or max_dlq)",
 			     name);
 	if (ret)
 		return port_error(name, ret, "create");
@@ -942,6 +951,7 @@ static int cmd_inspect(struct ctx *ctx)
 	field("dead-lettered", "%llu", (unsigned long long)p.deadlettered);
 	field("failed", "%llu", (unsigned long long)p.failed);
 	field("dlq", "%u messages", p.dlq_depth);
+	field("dlq dropped", "%llu", (unsigned long long)p.dlq_dropped);
 	return 0;
 }
 
@@ -1094,7 +1104,7 @@ static const struct command commands[] = {
 	},
 	{
 		.name = "create",
-		.args = "NAME [--mode OCTAL] [--depth N] [--max-payload BYTES] [--max-bytes BYTES]",
+		.args = "NAME [--mode OCTAL] [--depth N] [--max-payload BYTES] [--max-bytes BYTES] [--max-dlq N]",
 		.summary = "Create a persistent port and print its mode and effective limits.",
 		.details =
 			"The port stays until it is unlinked.\n"
@@ -1105,9 +1115,12 @@ static const struct command commands[] = {
 			"  --depth N            calls that may wait in the queue at once\n"
 			"  --max-payload BYTES  largest request\n"
 			"  --max-bytes BYTES    request bytes that may wait in the queue at once\n"
+			"  --max-dlq N          messages the dead-letter queue keeps (when full,\n"
+			"                       the oldest goes, counted as dlq dropped)\n"
 			"A limit left out, or 0, is the module's default.  BYTES may end in\n"
 			"K, M or G (powers of 1024).\n",
-		.options = OPT_MODE | OPT_DEPTH | OPT_MAX_PAYLOAD | OPT_MAX_BYTES,
+		.options = OPT_MODE | OPT_DEPTH | OPT_MAX_PAYLOAD | OPT_MAX_BYTES |
+			   OPT_MAX_DLQ,
 		.min_args = 1,
 		.max_args = 1,
 		.port_arg = true,

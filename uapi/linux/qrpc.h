@@ -136,6 +136,10 @@ struct qrpc_uring_cmd {
  * @max_depth:	calls that may wait in the queue at once
  * @max_payload: largest request, in bytes
  * @max_bytes:	request bytes that may wait in the queue at once
+ * @max_dlq:	messages the dead-letter queue keeps; when it is full, the
+ *		oldest is released (QRPC_RELEASE_DEADLETTER) to make room,
+ *		and counted in struct qrpc_port_info.dlq_dropped
+ * @reserved:	must be zero
  *
  * Zero asks for the module's default; a value above the module's maximum
  * is -EINVAL.  The effective limits are written back.
@@ -144,7 +148,18 @@ struct qrpc_port_limits {
 	__u32	max_depth;
 	__u32	max_payload;
 	__u64	max_bytes;
+	__u32	max_dlq;
+	__u32	reserved;
 };
+
+/*
+ * What a queued call costs its sender's quota (module parameter
+ * max_queued_bytes_per_user): its request bytes and this much more, for
+ * the module's record of it, so that calls without a payload are bounded
+ * too.  A dead-lettered message is charged the same until it is requeued
+ * or purged.
+ */
+#define QRPC_CALL_OVERHEAD	256
 
 /**
  * struct qrpc_port_create - QRPC_IOC_PORT_CREATE argument
@@ -167,7 +182,7 @@ struct qrpc_port_create {
 	struct qrpc_port_limits limits;
 	__u32	created;
 	__u32	reserved0;
-	__u64	reserved[4];
+	__u64	reserved[3];
 };
 
 /**
@@ -215,6 +230,7 @@ struct qrpc_port_name {
  * @failed:	calls failed (server died, unlinked, timed out), ever
  * @dlq_depth:	messages in the dead-letter queue
  * @reserved0:	zero
+ * @dlq_dropped: dead-lettered messages released to make room, ever
  * @reserved:	zero
  */
 struct qrpc_port_info {
@@ -236,7 +252,8 @@ struct qrpc_port_info {
 	__u64	failed;
 	__u32	dlq_depth;
 	__u32	reserved0;
-	__u64	reserved[3];
+	__u64	dlq_dropped;
+	__u64	reserved[1];
 };
 
 /**
@@ -590,7 +607,12 @@ struct qrpc_io {
 /* Complete the call now with -ECANCELED instead of waiting for the server. */
 #define QRPC_CANCEL_F_ABORTIVE	_BITUL(0)
 
-/* QRPC_IOC_SERVE: attach as a server of a port. */
+/*
+ * QRPC_IOC_SERVE: attach as a server of a port.  -EDQUOT: the descriptor
+ * table would take the user past module parameter
+ * max_pinned_bytes_per_user (memory shared with user space, which stays
+ * in place while the server lives).
+ */
 #define QRPC_IOC_SERVE \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x06, struct qrpc_serve)
 /* QRPC_IOC_IF_REGISTER: serve an interface; -EEXIST if already served. */
@@ -599,7 +621,12 @@ struct qrpc_io {
 /* QRPC_IOC_IF_UNREGISTER: stop serving it; -ENOENT if not served. */
 #define QRPC_IOC_IF_UNREGISTER \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x08, struct qrpc_if_reg)
-/* QRPC_IOC_CONNECT: connect to a port as a client. */
+/*
+ * QRPC_IOC_CONNECT: connect to a port as a client.  -EDQUOT: the
+ * connection's areas would take the user past max_pinned_bytes_per_user;
+ * they stay charged while the connection, or a message it sent that is
+ * still queued or dead-lettered, lives.
+ */
 #define QRPC_IOC_CONNECT \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x09, struct qrpc_connect)
 /* QRPC_IOC_MAP_CONN: where a server maps a caller's areas. */
