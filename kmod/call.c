@@ -79,7 +79,8 @@ void qrpc_call_finish(struct qrpc_call *call, int status, u32 rep_len,
  * the ioctl caught a signal): a queued call is dropped now; a dispatched
  * one stays with its server, marked, and is released when it commits.
  */
-static void qrpc_call_client_cancel(struct qrpc_waiter *w)
+static void qrpc_call_client_cancel(struct qrpc_waiter *w,
+				    struct list_head *to_post)
 {
 	struct qrpc_call *call = container_of(w, struct qrpc_call, client);
 	struct qrpc_arena *arena = call->arena;
@@ -92,6 +93,8 @@ static void qrpc_call_client_cancel(struct qrpc_waiter *w)
 		arena->active[call->slot] = NULL;
 		qrpc_arena_release_slot(arena, call->slot, -ECANCELED, 0, 0,
 					QRPC_RELEASE_DONE);
+		/* Its room goes to the [message]s waiting for some. */
+		qrpc_port_admit(arena->port, to_post);
 		qrpc_call_put(call);	/* the engine's reference */
 	} else if (call->state == QRPC_CALL_WAITING_ROOM) {
 		/* Never queued: the failed CALL itself frees the slot. */

@@ -80,8 +80,13 @@ enum qrpc_waiter_state {
 struct qrpc_waiter {
 	enum qrpc_waiter_state	state;
 	spinlock_t		*lock;		/* the owner's: port->lock */
-	/* Called under *lock when the waiter is cancelled from outside. */
-	void			(*cancel)(struct qrpc_waiter *w);
+	/*
+	 * Called under *lock when the waiter is cancelled from outside;
+	 * waiters it ends in turn (a [message] let in by the room it
+	 * made) go on @to_post.
+	 */
+	void			(*cancel)(struct qrpc_waiter *w,
+					  struct list_head *to_post);
 	/* Drops the parked command's reference on the owner. */
 	void			(*release)(struct qrpc_waiter *w);
 	struct io_uring_cmd	*cmd;		/* NULL for an ioctl waiter */
@@ -217,7 +222,8 @@ struct qrpc_conn {
 
 /* park.c */
 void qrpc_waiter_init(struct qrpc_waiter *w, spinlock_t *lock,
-		      void (*cancel)(struct qrpc_waiter *w),
+		      void (*cancel)(struct qrpc_waiter *w,
+				     struct list_head *to_post),
 		      void (*release)(struct qrpc_waiter *w));
 void qrpc_waiter_prepare(struct qrpc_waiter *w, struct qrpc_instance *inst,
 			 struct io_uring_cmd *cmd, unsigned int issue_flags);

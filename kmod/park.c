@@ -44,7 +44,8 @@ static struct qrpc_pdu *qrpc_cmd_pdu(struct io_uring_cmd *cmd)
 }
 
 void qrpc_waiter_init(struct qrpc_waiter *w, spinlock_t *lock,
-		      void (*cancel)(struct qrpc_waiter *w),
+		      void (*cancel)(struct qrpc_waiter *w,
+				     struct list_head *to_post),
 		      void (*release)(struct qrpc_waiter *w))
 {
 	w->state = QRPC_WAITER_IDLE;
@@ -257,6 +258,7 @@ static bool qrpc_waiter_posted(struct qrpc_waiter *w)
  */
 long qrpc_waiter_wait(struct qrpc_waiter *w, bool killable, int intr_res)
 {
+	LIST_HEAD(to_post);
 	long res;
 	int err;
 
@@ -267,9 +269,10 @@ long qrpc_waiter_wait(struct qrpc_waiter *w, bool killable, int intr_res)
 	if (err) {
 		spin_lock(w->lock);
 		if (w->state == QRPC_WAITER_PARKED) {
-			w->cancel(w);
+			w->cancel(w, &to_post);
 			w->state = QRPC_WAITER_IDLE;
 			spin_unlock(w->lock);
+			qrpc_waiters_post(&to_post);
 			w->release(w);
 			return intr_res;
 		}
@@ -287,6 +290,7 @@ long qrpc_waiter_wait(struct qrpc_waiter *w, bool killable, int intr_res)
 void qrpc_uring_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct qrpc_waiter *w = qrpc_cmd_pdu(cmd)->waiter;
+	LIST_HEAD(admitted);
 	LIST_HEAD(to_post);
 
 	spin_lock(w->lock);
@@ -295,10 +299,11 @@ void qrpc_uring_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	 * one's completion is on its way in task work: leave both alone.
 	 */
 	if (w->state == QRPC_WAITER_PARKED && w->cmd == cmd) {
-		w->cancel(w);
+		w->cancel(w, &admitted);
 		qrpc_waiter_finish(w, -ECANCELED, &to_post);
 	}
 	spin_unlock(w->lock);
+	qrpc_waiters_post(&admitted);
 	if (list_empty(&to_post))
 		return;		/* already finished; its poster completes it */
 	list_del_init(&w->post_node);
@@ -329,7 +334,7 @@ static void qrpc_monitor_work(struct work_struct *work)
 			continue;
 		spin_lock(w->lock);
 		if (w->state == QRPC_WAITER_PARKED) {
-			w->cancel(w);
+			w->cancel(w, &to_post);
 			qrpc_waiter_finish(w, -ECANCELED, &to_post);
 		}
 		spin_unlock(w->lock);

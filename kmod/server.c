@@ -76,7 +76,7 @@ struct qrpc_server *qrpc_server_lookup(u32 id)
 }
 
 /* A parked FETCH was cancelled (exit, signal): the tag is idle again. */
-static void qrpc_tag_cancel(struct qrpc_waiter *w)
+static void qrpc_tag_cancel(struct qrpc_waiter *w, struct list_head *to_post)
 {
 	struct qrpc_tag *tag = container_of(w, struct qrpc_tag, fetch);
 
@@ -576,7 +576,7 @@ void qrpc_server_close(struct qrpc_server *server)
 		struct qrpc_call *call = tag->call;
 
 		if (qrpc_waiter_parked(&tag->fetch)) {
-			qrpc_tag_cancel(&tag->fetch);
+			qrpc_tag_cancel(&tag->fetch, &to_post);
 			qrpc_waiter_finish(&tag->fetch, -EPIPE, &to_post);
 		}
 		if (!call)

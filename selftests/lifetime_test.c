@@ -5,7 +5,9 @@
  * a full queue (time to reach the queue), and the dead-letter commands;
  * and thousands of messages of mixed priorities, none lost, in order.
  */
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "engine.h"
 #include "kselftest_harness.h"
@@ -376,6 +378,51 @@ TEST_F(life, message_waits_for_room)
 	EXPECT_EQ(-ETIMEDOUT, t_wait_cqe(&self->cli.uring, 10000, NULL));
 	/* A failed CALL leaves the slot free: not -EBUSY, but a new wait. */
 	EXPECT_EQ(-ETIMEDOUT, call_ioctl(self, 6));
+}
+
+/*
+ * A queued call whose caller dies makes room like any other that leaves
+ * the queue: a [message] waiting for room is let in at once, instead of
+ * waiting out its time to reach the queue.
+ */
+TEST_F(life, dead_callers_room_lets_a_waiting_message_in)
+{
+	unsigned long long ud = 0;
+	unsigned int i;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, t_server_register(&self->srv, &t_iface, 1));
+	for (i = 0; i < 3; i++) {
+		t_slot_fill(&self->cli, i, QRPC_KIND_MESSAGE, 3, 4, 0);
+		ASSERT_EQ(0, call_ioctl(self, i));
+	}
+	/* The fourth entry: a plain call, its caller a child that dies. */
+	t_slot_fill(&self->cli, 3, QRPC_KIND_CALL, 3, 4, 0);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		call_ioctl(self, 3);
+		_exit(0);
+	}
+	for (i = 0; i < 500; i++) {
+		struct qrpc_port_info pi;
+
+		ASSERT_EQ(0, t_port_info(self->owner, self->name, &pi));
+		if (pi.depth[3] == 4)
+			break;
+		usleep(10000);
+	}
+	t_slot_fill(&self->cli, 5, QRPC_KIND_MESSAGE, 3, 4, 0);
+	self->cli.slots[5].ttrq_ms = 60000;
+	ASSERT_EQ(0, t_call_submit(&self->cli, 5));
+	EXPECT_EQ(-ETIME, t_wait_cqe(&self->cli.uring, 100, NULL));
+
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* Long before its minute is up. */
+	EXPECT_EQ(0, t_wait_cqe(&self->cli.uring, 20000, &ud));
+	EXPECT_EQ(5, ud);
 }
 
 /* A user's queued bytes are bounded: -EDQUOT, or a dropped [maybe]. */
