@@ -253,23 +253,28 @@ struct qrpc_command_desc {
 	 * again, since nobody could ever know its number.
 	 */
 	int		handle_off;
+	/* Whether a file opened for reading only may run it (-EBADF). */
+	bool		looks_only;
 };
 
-#define CMD(c, f)		{ c, f, true, -1 }
-#define CMD_HANDLE(c, f, t, m)	{ c, f, true, offsetof(t, m) }
+#define CMD(c, f)		{ c, f, true, -1, false }
+#define CMD_HANDLE(c, f, t, m)	{ c, f, true, offsetof(t, m), false }
 /* Data-path commands return their result only: the argument stays. */
-#define CMD_IO(c, f)		{ c, f, false, -1 }
+#define CMD_IO(c, f)		{ c, f, false, -1, false }
+/* Commands that change nothing but the file's own handles. */
+#define CMD_LOOK(c, f)		{ c, f, true, -1, true }
+#define CMD_LOOK_HANDLE(c, f, t, m) { c, f, true, offsetof(t, m), true }
 
 /* Indexed by _IOC_NR(cmd) - QRPC_IOC_BASE. */
 static const struct qrpc_command_desc qrpc_commands[] = {
-	CMD(QRPC_IOC_GET_FEATURES, qrpc_get_features),
+	CMD_LOOK(QRPC_IOC_GET_FEATURES, qrpc_get_features),
 	CMD_HANDLE(QRPC_IOC_PORT_CREATE, qrpc_cmd_port_create,
 		   struct qrpc_port_create, handle),
-	CMD_HANDLE(QRPC_IOC_PORT_OPEN, qrpc_cmd_port_open,
-		   struct qrpc_port_open, handle),
+	CMD_LOOK_HANDLE(QRPC_IOC_PORT_OPEN, qrpc_cmd_port_open,
+			struct qrpc_port_open, handle),
 	CMD(QRPC_IOC_PORT_UNLINK, qrpc_cmd_port_unlink),
-	CMD(QRPC_IOC_PORT_LIST, qrpc_cmd_port_list),
-	CMD(QRPC_IOC_CLOSE, qrpc_cmd_close),
+	CMD_LOOK(QRPC_IOC_PORT_LIST, qrpc_cmd_port_list),
+	CMD_LOOK(QRPC_IOC_CLOSE, qrpc_cmd_close),
 	CMD_HANDLE(QRPC_IOC_SERVE, qrpc_cmd_serve, struct qrpc_serve, handle),
 	CMD(QRPC_IOC_IF_REGISTER, qrpc_cmd_if_register),
 	CMD(QRPC_IOC_IF_UNREGISTER, qrpc_cmd_if_unregister),
@@ -281,7 +286,7 @@ static const struct qrpc_command_desc qrpc_commands[] = {
 	CMD_IO(QRPC_IOC_FETCH, qrpc_cmd_fetch),
 	CMD_IO(QRPC_IOC_COMMIT, qrpc_cmd_commit),
 	CMD_IO(QRPC_IOC_COMMIT_AND_FETCH, qrpc_cmd_commit_fetch),
-	CMD(QRPC_IOC_DLQ_LIST, qrpc_cmd_dlq_list),
+	CMD_LOOK(QRPC_IOC_DLQ_LIST, qrpc_cmd_dlq_list),
 	CMD(QRPC_IOC_DLQ_REQUEUE, qrpc_cmd_dlq_requeue),
 	CMD(QRPC_IOC_DLQ_PURGE, qrpc_cmd_dlq_purge),
 };
@@ -321,6 +326,8 @@ long qrpc_command(struct qrpc_instance *inst, unsigned int cmd,
 
 	if (!desc)
 		return -ENOTTY;
+	if (!desc->looks_only && !inst->writable)
+		return -EBADF;
 	size = _IOC_SIZE(cmd);
 	if (len != size)
 		return -EINVAL;

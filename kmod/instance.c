@@ -97,6 +97,7 @@ static int qrpc_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	inst->cred = get_current_cred();
 	inst->tgid = task_tgid_nr(current);
+	inst->writable = file->f_mode & FMODE_WRITE;
 	xa_init_flags(&inst->handles, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&inst->poll_wq);
 	qrpc_monitor_init(inst);

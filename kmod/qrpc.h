@@ -61,6 +61,12 @@ struct qrpc_handle {
 struct qrpc_instance {
 	const struct cred	*cred;
 	pid_t			tgid;
+	/*
+	 * Opened for writing: may change something.  An open for reading
+	 * only may look (features, ports, dead letters), so that dev_mode
+	 * 0644 gives others a view and nothing else.
+	 */
+	bool			writable;
 	struct xarray		handles;	/* of struct qrpc_handle */
 	u32			handle_next;	/* next number to try */
 	wait_queue_head_t	poll_wq;	/* poll(): a call to fetch */

@@ -56,6 +56,9 @@ int qrpc_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	case QRPC_IOC_FETCH:
 	case QRPC_IOC_COMMIT:
 	case QRPC_IOC_COMMIT_AND_FETCH:
+		/* Each changes something: not for a read-only open. */
+		if (!inst->writable)
+			return -EBADF;
 		return qrpc_uring_io(inst, op, ioucmd, issue_flags);
 	}
 

@@ -458,6 +458,76 @@ TEST_F(port, commands_through_io_uring)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * A file opened for reading only may look (features, ports, dead
+ * letters) and nothing more: every command that changes something is
+ * -EBADF, by ioctl and by io_uring alike.
+ */
+TEST_F(port, read_only_open_may_only_look)
+{
+	int ro = open(QRPC_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	struct qrpc_features f;
+	struct qrpc_port_info pi;
+	struct qrpc_dlq_entry e;
+	struct qrpc_dlq_list l;
+	struct qrpc_connect cn;
+	struct qrpc_serve sv;
+	struct io_uring ring;
+	struct qrpc_io io;
+	int h;
+
+	ASSERT_LE(0, ro);
+	ASSERT_LT(0, t_port_create(self->fd, self->name, 0600, 0));
+	memset(&f, 0, sizeof(f));
+	EXPECT_EQ(0, t_ioctl(ro, QRPC_IOC_GET_FEATURES, &f));
+	EXPECT_EQ(0, t_port_info(ro, self->name, &pi));
+	h = t_port_open(ro, self->name, ALL_ACCESS);
+	ASSERT_LT(0, h);
+	memset(&l, 0, sizeof(l));
+	l.port = h;
+	l.addr = (unsigned long)&e;
+	l.count = 1;
+	EXPECT_EQ(0, t_ioctl(ro, QRPC_IOC_DLQ_LIST, &l));
+
+	memset(&cn, 0, sizeof(cn));
+	cn.port = h;
+	cn.nslots = 4;
+	cn.req_size = cn.rep_size = 4096;
+	EXPECT_EQ(-EBADF, t_ioctl(ro, QRPC_IOC_CONNECT, &cn));
+	memset(&sv, 0, sizeof(sv));
+	sv.port = h;
+	sv.depth = 1;
+	EXPECT_EQ(-EBADF, t_ioctl(ro, QRPC_IOC_SERVE, &sv));
+	EXPECT_EQ(-EBADF, t_port_create(ro, "read-only-made", 0600, 0));
+	EXPECT_EQ(-EBADF, t_port_unlink(ro, self->name));
+	memset(&io, 0, sizeof(io));
+	EXPECT_EQ(-EBADF, t_ioctl(ro, QRPC_IOC_CALL, &io));
+	EXPECT_EQ(-EBADF, t_ioctl(ro, QRPC_IOC_FETCH, &io));
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-EBADF, t_uring_cmd(&ring, ro, QRPC_IOC_CONNECT, &cn,
+				      sizeof(cn), 0));
+	memset(&f, 0, sizeof(f));
+	EXPECT_EQ(0, t_uring_cmd(&ring, ro, QRPC_IOC_GET_FEATURES, &f,
+				 sizeof(f), 0));
+	{
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+		struct io_uring_cqe *cqe;
+
+		ASSERT_NE(NULL, sqe);
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, ro, NULL, 0, 0);
+		sqe->cmd_op = QRPC_IOC_CALL;
+		memcpy(sqe->cmd, &io, sizeof(io));
+		ASSERT_EQ(1, io_uring_submit_and_wait(&ring, 1));
+		ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+		EXPECT_EQ(-EBADF, cqe->res);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+	EXPECT_EQ(0, t_close_handle(ro, h));
+	close(ro);
+}
+
 static int create_many(void *arg)
 {
 	int fd = open(QRPC_DEVICE_PATH, O_RDWR);

@@ -21,6 +21,10 @@
  *  -EINVAL  unknown flag, non-zero reserved field, or (uring_cmd) a
  *           struct qrpc_uring_cmd whose len is not the argument's size
  *  -EFAULT  the argument is not readable or writable memory
+ *  -EBADF   the file was opened for reading only, and the command changes
+ *           something: such a file may run only GET_FEATURES, PORT_OPEN,
+ *           PORT_LIST, DLQ_LIST and CLOSE (so a dev_mode of 0644 lets
+ *           others look at ports, and nothing more)
  */
 #ifndef _UAPI_LINUX_QRPC_H
 #define _UAPI_LINUX_QRPC_H
