@@ -258,7 +258,7 @@ void qrpc_server_close(struct qrpc_server *server);
 void qrpc_server_put(struct qrpc_server *server);
 struct qrpc_server *qrpc_server_lookup(u32 id);
 bool qrpc_server_ready(struct qrpc_server *server);
-void qrpc_servers_wake(struct qrpc_port *port);
+void qrpc_servers_wake(struct qrpc_port *port, struct qrpc_call *call);
 long qrpc_server_io(struct qrpc_instance *inst, unsigned int op,
 		    const struct qrpc_io *io, struct io_uring_cmd *cmd,
 		    unsigned int issue_flags);

@@ -236,7 +236,7 @@ void qrpc_ifq_add_charged(struct qrpc_call *call, bool at_head)
 	port->depth_total++;
 	port->queued_bytes += call->desc.req_len;
 	call->state = QRPC_CALL_QUEUED;
-	qrpc_servers_wake(port);
+	qrpc_servers_wake(port, call);
 }
 
 /*

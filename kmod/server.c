@@ -259,17 +259,6 @@ bool qrpc_server_ready(struct qrpc_server *server)
 	return ready;
 }
 
-/* A call was queued on @port: wake its servers' pollers.  Under port->lock. */
-void qrpc_servers_wake(struct qrpc_port *port)
-{
-	struct qrpc_server *server;
-
-	list_for_each_entry(server, &port->servers, node)
-		if (wq_has_sleeper(&server->inst->poll_wq))
-			wake_up_interruptible_poll(&server->inst->poll_wq,
-						   EPOLLIN | EPOLLRDNORM);
-}
-
 /* Whether @server serves @call's interface at its version. */
 static bool qrpc_server_takes(struct qrpc_server *server,
 			      struct qrpc_call *call)
@@ -280,6 +269,27 @@ static bool qrpc_server_takes(struct qrpc_server *server,
 		if (server->ifs[i].iff == call->ifq->iff)
 			return call->ifq->minor <= server->ifs[i].minor;
 	return false;
+}
+
+/* @server may have a call to fetch now: wake its file's poll() sleepers. */
+static void qrpc_server_wake(struct qrpc_server *server)
+{
+	if (wq_has_sleeper(&server->inst->poll_wq))
+		wake_up_interruptible_poll(&server->inst->poll_wq,
+					   EPOLLIN | EPOLLRDNORM);
+}
+
+/*
+ * @call was queued on @port: wake the pollers of the servers that could
+ * take it, not every server of the port.  Under port->lock.
+ */
+void qrpc_servers_wake(struct qrpc_port *port, struct qrpc_call *call)
+{
+	struct qrpc_server *server;
+
+	list_for_each_entry(server, &port->servers, node)
+		if (qrpc_server_takes(server, call))
+			qrpc_server_wake(server);
 }
 
 /*
@@ -380,8 +390,8 @@ int qrpc_if_register(struct qrpc_instance *inst, struct qrpc_if_reg *r,
 		server->nifs++;
 		/* Messages may have been waiting for this interface. */
 		qrpc_server_pump(server, &to_post);
-		/* And every other server of the port's poll() sleepers. */
-		qrpc_servers_wake(port);
+		/* Those left queued are this server's to fetch now. */
+		qrpc_server_wake(server);
 	}
 	spin_unlock(&port->lock);
 	qrpc_waiters_post(&to_post);
