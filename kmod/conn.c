@@ -137,7 +137,8 @@ static struct qrpc_arena *qrpc_arena_create(struct qrpc_port *port,
 	arena->port = port;
 
 	/* Complete: servers may find it by id from here on. */
-	ret = xa_alloc_cyclic(&qrpc_arenas, &arena->id, arena, xa_limit_31b,
+	ret = xa_alloc_cyclic(&qrpc_arenas, &arena->id, arena,
+			      XA_LIMIT(1, QRPC_REGION_ID_MAX),
 			      &qrpc_arena_next, GFP_KERNEL_ACCOUNT);
 	if (ret < 0) {
 		qrpc_port_put(port);
@@ -447,8 +448,8 @@ static int qrpc_mmap_arena(struct qrpc_instance *inst,
 
 int qrpc_mmap(struct qrpc_instance *inst, struct vm_area_struct *vma)
 {
-	u64 type = (u64)vma->vm_pgoff >> 32;
-	u32 id = vma->vm_pgoff & 0xffffffff;
+	u64 type = (u64)vma->vm_pgoff >> QRPC_REGION_ID_BITS;
+	u32 id = vma->vm_pgoff & QRPC_REGION_ID_MAX;
 	struct qrpc_server *server;
 	struct qrpc_arena *arena;
 	int ret;

@@ -34,9 +34,14 @@ struct vm_area_struct;
 #define QRPC_MAX_SERVER_IFS	64
 
 /*
- * mmap offsets: the page offset carries the region type in its upper half
- * and the arena or server id in its lower half.
+ * mmap offsets: the page offset carries the region type in bits 28-30 and
+ * the arena or server id below, so that it fits the 32-bit page offset of
+ * a 32-bit process's mmap2(), and such processes can map regions too.
+ * Ids are therefore below 2^28.
  */
+#define QRPC_REGION_ID_BITS	28
+#define QRPC_REGION_ID_MAX	((1U << QRPC_REGION_ID_BITS) - 1)
+
 enum qrpc_region {
 	QRPC_REGION_SLOTS = 1,		/* client, read-write */
 	QRPC_REGION_RESULTS,		/* client, read-only */
@@ -48,7 +53,7 @@ enum qrpc_region {
 
 static inline u64 qrpc_region_offset(enum qrpc_region type, u32 id)
 {
-	return ((u64)type << 32 | id) << PAGE_SHIFT;
+	return ((u64)type << QRPC_REGION_ID_BITS | id) << PAGE_SHIFT;
 }
 
 /*

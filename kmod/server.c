@@ -154,7 +154,8 @@ int qrpc_serve(struct qrpc_instance *inst, struct qrpc_serve *s)
 	server->port = port;
 
 	/* Complete: it may be found by id (mmap) from here on. */
-	ret = xa_alloc_cyclic(&qrpc_servers, &server->id, server, xa_limit_31b,
+	ret = xa_alloc_cyclic(&qrpc_servers, &server->id, server,
+			      XA_LIMIT(1, QRPC_REGION_ID_MAX),
 			      &qrpc_server_next, GFP_KERNEL_ACCOUNT);
 	if (ret < 0) {
 		put_user_ns(server->user_ns);

@@ -75,7 +75,8 @@
 #define GiB		(1024u * 1024u * 1024u)
 #define PAGE		4096u
 
-#define REGION_OFF(type, id)	((((uint64_t)(type) << 32) | (uint32_t)(id)) * PAGE)
+/* The module's encoding: the type above 28 bits of id, in pages. */
+#define REGION_OFF(type, id)	((((uint64_t)(type) << 28) | ((uint32_t)(id) & 0x0fffffff)) * PAGE)
 #define REGION_DESC		6	/* the module's QRPC_REGION_DESC */
 
 /* Statistics, in memory shared by every process of the run. */

@@ -118,7 +118,11 @@ struct qrpc_uring_cmd {
  *
  * Commands that open a port return a handle: a small number, private to
  * the open file of /dev/qrpc, that later commands use.  QRPC_IOC_CLOSE
- * drops it; closing the file drops them all.
+ * drops it; closing the file drops them all.  Numbers are given out in
+ * turn, not lowest-free first, so a closed handle's number is not at once
+ * another object's.  A command that would make one more handle than a file
+ * may hold fails with -EMFILE; one that names a handle that does not exist
+ * (or is of another kind) fails with -EBADF.
  */
 #define QRPC_NAME_MAX		64
 
@@ -335,6 +339,10 @@ struct qrpc_handle_arg {
  * area read-only and reply area read-write (QRPC_IOC_MAP_CONN gives the
  * offsets), reads the request in place, writes the reply in place, and
  * answers with QRPC_IOC_COMMIT or QRPC_IOC_COMMIT_AND_FETCH.
+ *
+ * The offsets are opaque, and below 2^43: a 32-bit process maps them with
+ * a 64-bit off_t (_FILE_OFFSET_BITS=64, so mmap2()), and, the structures
+ * having one layout for both, uses the whole ABI by ioctl or io_uring.
  */
 
 /* Call kinds (struct qrpc_slot.kind). */
