@@ -438,9 +438,9 @@ long qrpc_call(struct qrpc_instance *inst, const struct qrpc_io *io,
 	call->arena = arena;
 	call->slot = io->index;
 	call->call_id = atomic64_inc_return(&qrpc_call_ids);
-	call->pid = get_pid(task_tgid(current));
-	call->uid = current_euid();
-	call->gid = current_egid();
+	call->pid = get_pid(arena->caller_pid);
+	call->uid = arena->caller_uid;
+	call->gid = arena->caller_gid;
 	call->sent = jiffies;
 	qrpc_waiter_init(&call->client, &port->lock, qrpc_call_client_cancel,
 			 qrpc_call_client_release);

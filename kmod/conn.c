@@ -35,6 +35,7 @@ static void qrpc_arena_free_work(struct work_struct *work)
 	kvfree(arena->active);
 	qrpc_user_uncharge_pinned(arena->user, arena->pinned);
 	qrpc_user_put(arena->user);
+	put_pid(arena->caller_pid);
 	qrpc_port_put(arena->port);
 	kfree(arena);
 }
@@ -98,6 +99,9 @@ static struct qrpc_arena *qrpc_arena_create(struct qrpc_port *port,
 	arena->req_base = PAGE_ALIGN(nslots * sizeof(struct qrpc_slot));
 	arena->req_size = req_size;
 	arena->reply_size = rep_size;
+	arena->caller_pid = get_pid(task_tgid(current));
+	arena->caller_uid = current_euid();
+	arena->caller_gid = current_egid();
 
 	arena->active = kvcalloc(nslots, sizeof(*arena->active),
 				 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
@@ -150,6 +154,7 @@ fail:
 	qrpc_buf_free(&arena->results_buf);
 	qrpc_buf_free(&arena->reply_buf);
 	kvfree(arena->active);
+	put_pid(arena->caller_pid);
 	if (arena->user) {
 		qrpc_user_uncharge_pinned(arena->user, arena->pinned);
 		qrpc_user_put(arena->user);

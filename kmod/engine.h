@@ -112,6 +112,14 @@ struct qrpc_arena {
 	struct qrpc_instance	*client;	/* NULL once disconnected */
 	struct qrpc_user	*user;		/* charged for queued bytes */
 	u64			pinned;		/* bytes of areas charged */
+	/*
+	 * Who connected: every call of the connection carries it, as
+	 * SO_PEERCRED does, whoever issues the CALL later (a child that
+	 * inherited the file, a thread that changed its ids).
+	 */
+	struct pid		*caller_pid;	/* the thread group; a reference */
+	kuid_t			caller_uid;	/* effective ids */
+	kgid_t			caller_gid;
 	u32			nslots;
 	struct qrpc_buf		slots_buf;	/* slots, then request area */
 	u32			req_base;	/* both page-aligned */

@@ -95,8 +95,6 @@ static int qrpc_open(struct inode *inode, struct file *file)
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL_ACCOUNT);
 	if (!inst)
 		return -ENOMEM;
-	inst->cred = get_current_cred();
-	inst->tgid = task_tgid_nr(current);
 	inst->writable = file->f_mode & FMODE_WRITE;
 	xa_init_flags(&inst->handles, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&inst->poll_wq);
@@ -118,7 +116,6 @@ static int qrpc_release(struct inode *inode, struct file *file)
 	}
 	xa_destroy(&inst->handles);
 	qrpc_monitor_exit(inst);
-	put_cred(inst->cred);
 	kfree(inst);
 	return 0;
 }

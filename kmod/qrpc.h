@@ -59,8 +59,6 @@ struct qrpc_handle {
  * to issue a later command (an fd may be passed to another process).
  */
 struct qrpc_instance {
-	const struct cred	*cred;
-	pid_t			tgid;
 	/*
 	 * Opened for writing: may change something.  An open for reading
 	 * only may look (features, ports, dead letters), so that dev_mode

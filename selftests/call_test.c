@@ -368,6 +368,39 @@ TEST_F(eng, server_death_fails_calls_keeps_messages)
 	t_server_stop(&next);
 }
 
+/*
+ * A call carries the identity of the process that made its connection,
+ * as SO_PEERCRED does: a child that inherited the connection and dropped
+ * to another uid is still seen as its parent, root.
+ */
+TEST_F(eng, caller_is_who_connected)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to change the child's ids");
+	t_slot_fill(&self->cli, 3, QRPC_KIND_MESSAGE, 3, 8, 0x33);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		_exit(t_io(self->cli.fd, QRPC_IOC_CALL, self->cli.handle, 3,
+			   0, 0) ? 1 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, fetch(self, 0));
+	EXPECT_EQ(3, self->srv.desc[0].slot);
+	EXPECT_EQ(getpid(), self->srv.desc[0].pid);
+	EXPECT_EQ(0, self->srv.desc[0].uid);
+	EXPECT_EQ(getegid(), self->srv.desc[0].gid);
+	EXPECT_EQ(0, commit(self, 0, 0, 0));
+}
+
 /* A queued call is dropped by cancel; its slot comes back at once. */
 TEST_F(eng, cancel_queued_call)
 {

@@ -573,7 +573,9 @@ struct qrpc_map_conn {
  * @pid:	the caller's process id, in the server's pid namespace (0 if
  *		not visible there)
  * @uid:	the caller's effective uid, in the server's user namespace
- * @gid:	the caller's effective gid, likewise
+ * @gid:	the caller's effective gid, likewise; all three are those of
+ *		the process that made the connection, when it made it (as
+ *		SO_PEERCRED), whoever issued the CALL
  * @cancelled:	set non-zero by the kernel when the caller cancels the call;
  *		the server may test it at any time (RpcServerTestCancel)
  * @reserved:	zero
