@@ -340,6 +340,19 @@ struct qrpc_handle_arg {
  * offsets), reads the request in place, writes the reply in place, and
  * answers with QRPC_IOC_COMMIT or QRPC_IOC_COMMIT_AND_FETCH.
  *
+ * Trust.  What is mapped is shared, and a peer may write its side at any
+ * time.  A port's servers may read every request area of every client
+ * connected to it, and write every client's reply area, at any time:
+ * also after COMMIT, and for calls other servers hold.  Any user whom the
+ * port's mode gives read permission can serve it, and so receives every
+ * call made to it; give serving rights only to whom the callers trust.
+ * The kernel copies the slot (and nothing a server writes) before it
+ * checks it; clients and servers must do the same with what they read
+ * from the other side: copy a request or reply out before validating it,
+ * never validate it in place and use it later.  The kernel's own records
+ * (slots' results, the release ring, descriptor tables) are read-only
+ * mappings.
+ *
  * The offsets are opaque, and below 2^43: a 32-bit process maps them with
  * a 64-bit off_t (_FILE_OFFSET_BITS=64, so mmap2()), and, the structures
  * having one layout for both, uses the whole ABI by ioctl or io_uring.
