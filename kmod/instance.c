@@ -116,6 +116,7 @@ static int qrpc_release(struct inode *inode, struct file *file)
 	}
 	xa_destroy(&inst->handles);
 	qrpc_monitor_exit(inst);
+	qrpc_ports_reap_soon();
 	kfree(inst);
 	return 0;
 }

@@ -70,6 +70,18 @@ MODULE_PARM_DESC(max_dlq, "Longest dead-letter queue a port may ask for (default
 
 static DEFINE_MUTEX(qrpc_ports_lock);
 static DEFINE_HASHTABLE(qrpc_ports, QRPC_PORT_HASH_BITS);
+/* Linked ports outside the initial IPC namespace; under qrpc_ports_lock. */
+static unsigned int qrpc_foreign_ports;
+
+#define QRPC_REAP_PERIOD	(10 * HZ)
+static void qrpc_ns_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(qrpc_reaper, qrpc_ns_reap);
+
+/* init_ipc_ns is not exported on every kernel (Debian's 6.1): its inode is. */
+static bool qrpc_ns_initial(const struct ipc_namespace *ns)
+{
+	return ns->ns.inum == PROC_IPC_INIT_INO;
+}
 
 static u32 qrpc_port_hash(const struct ipc_namespace *ns, const char *name)
 {
@@ -211,6 +223,8 @@ static void qrpc_port_unlink_locked(struct qrpc_port *port)
 {
 	hash_del(&port->node);
 	port->linked = false;
+	if (!qrpc_ns_initial(port->ns))
+		qrpc_foreign_ports--;
 	qrpc_user_uncharge_port(port->owner);
 	qrpc_user_put(port->owner);
 	port->owner = NULL;
@@ -288,6 +302,8 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 	INIT_LIST_HEAD(&port->dlq);
 	hash_add(qrpc_ports, &port->node, qrpc_port_hash(ns, port->name));
 	*created = true;
+	if (!qrpc_ns_initial(ns) && !qrpc_foreign_ports++)
+		queue_delayed_work(system_wq, &qrpc_reaper, QRPC_REAP_PERIOD);
 out:
 	mutex_unlock(&qrpc_ports_lock);
 	return port;
@@ -458,12 +474,73 @@ void qrpc_ports_debugfs(struct dentry *dir)
  * Module unload: every file is closed by now (the module cannot go while
  * one is open), so only the table's references remain.
  */
+/*
+ * Ports of namespaces that nothing else can reach.  A port holds its IPC
+ * namespace, so a persistent port would keep, for ever, a namespace whose
+ * processes are all gone (and its SysV objects), and nobody could reach
+ * the port again: no process can enter a namespace that no task, open
+ * nsfs file or bind mount holds.  When a namespace's only references are
+ * its linked ports', nothing can take a new one (that needs one of those
+ * holders), so its ports are unlinked, as if their owner had, and what
+ * they queued is failed.  The reaper looks every QRPC_REAP_PERIOD while
+ * such ports exist, and soon after a file of the device is closed (the
+ * usual last act of a namespace's last process).
+ */
+#ifdef CONFIG_IPC_NS
+static unsigned int qrpc_ns_linked(struct ipc_namespace *ns)
+{
+	struct qrpc_port *port;
+	unsigned int n = 0;
+	int bkt;
+
+	hash_for_each(qrpc_ports, bkt, port, node)
+		n += port->ns == ns;
+	return n;
+}
+
+static void qrpc_ns_reap(struct work_struct *work)
+{
+	struct qrpc_port *port;
+	struct hlist_node *tmp;
+	int bkt;
+
+	mutex_lock(&qrpc_ports_lock);
+	/* First decide, then unlink: unlinking changes the counts. */
+	hash_for_each(qrpc_ports, bkt, port, node)
+		port->orphaned = !qrpc_ns_initial(port->ns) &&
+				 refcount_read(&port->ns->ns.count) ==
+				 qrpc_ns_linked(port->ns);
+	hash_for_each_safe(qrpc_ports, bkt, tmp, port, node) {
+		if (!port->orphaned)
+			continue;
+		pr_info_ratelimited("port %s unlinked: nothing can reach its IPC namespace (%u) any more\n",
+				    port->name, port->ns->ns.inum);
+		qrpc_port_unlink_locked(port);
+	}
+	if (qrpc_foreign_ports)
+		queue_delayed_work(system_wq, &qrpc_reaper, QRPC_REAP_PERIOD);
+	mutex_unlock(&qrpc_ports_lock);
+}
+#else
+static void qrpc_ns_reap(struct work_struct *work)
+{
+}
+#endif
+
+/* A file of the device was closed: look for orphaned namespaces soon. */
+void qrpc_ports_reap_soon(void)
+{
+	if (READ_ONCE(qrpc_foreign_ports))
+		mod_delayed_work(system_wq, &qrpc_reaper, HZ);
+}
+
 void qrpc_ports_exit(void)
 {
 	struct qrpc_port *port;
 	struct hlist_node *tmp;
 	int bkt;
 
+	cancel_delayed_work_sync(&qrpc_reaper);
 	mutex_lock(&qrpc_ports_lock);
 	hash_for_each_safe(qrpc_ports, bkt, tmp, port, node)
 		qrpc_port_unlink_locked(port);

@@ -19,6 +19,7 @@ struct qrpc_port {
 	struct kref		ref;
 	struct hlist_node	node;	/* in the port table while linked */
 	bool			linked;	/* under qrpc_ports_lock */
+	bool			orphaned; /* likewise: its namespace is */
 	struct ipc_namespace	*ns;	/* holds a reference */
 	struct qrpc_user	*owner;	/* charged while linked */
 	char			name[QRPC_NAME_MAX];
@@ -71,6 +72,7 @@ void qrpc_port_creator_closed(struct qrpc_port *port);
 void qrpc_port_put(struct qrpc_port *port);
 void qrpc_port_user_get(struct qrpc_port *port);
 void qrpc_port_user_put(struct qrpc_port *port);
+void qrpc_ports_reap_soon(void);
 void qrpc_ports_exit(void);
 void qrpc_ports_debugfs(struct dentry *dir);
 

@@ -6,6 +6,7 @@
  */
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -418,6 +419,102 @@ TEST_F(port, ipc_namespaces_are_separate)
 	/* Our port is still ours, and one, not replaced. */
 	EXPECT_EQ(-EEXIST, t_port_create(self->fd, self->name, 0600,
 					 QRPC_PORT_F_EXCL));
+}
+
+/* Whether debugfs lists a port named @name. */
+static int debugfs_lists(const char *name)
+{
+	char line[512], word[QRPC_NAME_MAX + 1];
+	unsigned int inum;
+	FILE *f = fopen("/sys/kernel/debug/qrpc/ports", "r");
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%u %64s", &inum, word) == 2 &&
+			!strcmp(word, name);
+	fclose(f);
+	return found;
+}
+
+/* Poll for up to 30 s until debugfs lists @name (@want 1) or not (0). */
+static int debugfs_wait(const char *name, int want)
+{
+	int i, got = -1;
+
+	for (i = 0; i < 300; i++) {
+		got = debugfs_lists(name);
+		if (got == want || got < 0)
+			break;
+		usleep(100000);
+	}
+	return got;
+}
+
+/*
+ * A persistent port would keep its IPC namespace alive after its last
+ * process: it stays while anything can still enter the namespace (here an
+ * open /proc/PID/ns/ipc), and is unlinked once nothing can.
+ */
+TEST_F(port, ports_go_with_their_unreachable_namespace)
+{
+	int ready[2], status, nsfd, dev;
+	char path[64], b;
+	pid_t pid;
+
+	if (debugfs_lists("") < 0)
+		SKIP(return, "debugfs is not mounted");
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd;
+
+		close(ready[0]);
+		if (unshare(CLONE_NEWIPC))
+			_exit(100);
+		fd = open(QRPC_DEVICE_PATH, O_RDWR);
+		if (fd < 0 || t_port_create(fd, self->name, 0600, 0) <= 0)
+			_exit(101);
+		b = 'r';
+		if (write(ready[1], &b, 1) != 1)
+			_exit(102);
+		/* Until the parent holds the namespace. */
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", pid);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, nsfd);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+
+	/* Reachable through nsfd: kept, past a reaper's look or two. */
+	dev = open(QRPC_DEVICE_PATH, O_RDWR);
+	close(dev);
+	sleep(2);
+	EXPECT_EQ(1, debugfs_lists(self->name));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd;
+
+		if (setns(nsfd, CLONE_NEWIPC))
+			_exit(100);
+		fd = open(QRPC_DEVICE_PATH, O_RDWR);
+		_exit(t_port_open(fd, self->name, QRPC_ACCESS_CALL) > 0 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* Now nothing can enter it: the port goes. */
+	close(nsfd);
+	dev = open(QRPC_DEVICE_PATH, O_RDWR);
+	close(dev);
+	EXPECT_EQ(0, debugfs_wait(self->name, 0));
 }
 
 /* The fd that made a handle is the only one that can use it. */
