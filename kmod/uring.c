@@ -13,6 +13,22 @@
 #include "engine.h"
 #include "qrpc.h"
 
+/* The command area of a 128-byte SQE; qrpc uses its first 16 bytes. */
+#define QRPC_SQE128_CMD_BYTES	80
+
+/*
+ * With 128-byte SQEs, what qrpc does not use of the command area must be
+ * zero, as reserved fields are: a later ABI may give those bytes a
+ * meaning.  Read once, and never again.
+ */
+static bool qrpc_uring_rest_zero(const void *area, unsigned int issue_flags)
+{
+	if (!(issue_flags & IO_URING_F_SQE128))
+		return true;
+	return !memchr_inv((const u8 *)area + 16, 0,
+			   QRPC_SQE128_CMD_BYTES - 16);
+}
+
 static long qrpc_uring_io(struct qrpc_instance *inst, unsigned int op,
 			  struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
@@ -49,6 +65,8 @@ int qrpc_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 		qrpc_uring_cancel(ioucmd, issue_flags);
 		return 0;
 	}
+	if (!qrpc_uring_rest_zero(area, issue_flags))
+		return -EINVAL;
 
 	switch (op) {
 	case QRPC_IOC_CALL:

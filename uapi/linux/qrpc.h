@@ -14,7 +14,9 @@
  *  - as an ioctl on an open /dev/qrpc: ioctl(fd, QRPC_IOC_X, &arg);
  *  - as IORING_OP_URING_CMD on that fd, with sqe->cmd_op = QRPC_IOC_X and
  *    the 16-byte command area holding a struct qrpc_uring_cmd that points
- *    at the same argument.  A plain 64-byte SQE is enough.
+ *    at the same argument.  A plain 64-byte SQE is enough; with 128-byte
+ *    SQEs (IORING_SETUP_SQE128) the rest of the 80-byte command area is
+ *    reserved and must be zero (-EINVAL).
  *
  * Errors common to all commands:
  *  -ENOTTY  unknown command number (ioctl and uring_cmd alike)
