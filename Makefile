@@ -8,13 +8,16 @@
 #   make demo           boot a guest, load the module and show it working
 #   make check          host unit tests, then the selftests in a guest on
 #                       each of KERNELS; ends with "N passed, N failed"
-#   make check-debug    the guest selftests on a KASAN/lockdep/kmemleak kernel
+#   make check-debug    the guest selftests on a KASAN/lockdep/kmemleak kernel,
+#                       then the raw ABI fuzzer for CHECK_FUZZ_SECONDS (120)
 #   make bench          measure qrpc against pipes, sockets, mq, eventfd,
 #                       futex, MSG_RING, binder and TCP in a guest (2 vCPUs);
 #                       results in build/bench/KERNEL/.  BENCH_ARGS are
 #                       passed to qrpc-bench (e.g. BENCH_ARGS=--quick)
 #   make lint           checkpatch, sparse, W=1, cppcheck, clang-tidy
 #   make fuzz           fuzz the marshalling decoder (FUZZ_SECONDS, default 300)
+#   make fuzz-kernel    fuzz the module's raw ABI in a guest (KERNEL, SEED,
+#                       SECONDS; see tools/fuzz-kernel)
 #   make setup          install what the above need (done automatically)
 #   make clean
 #
@@ -75,10 +78,12 @@ debug-kernel:
 	$(ENSURE_SETUP)
 	@tools/debug-kernel/build
 
+# make check-debug ends with the raw ABI fuzzer for CHECK_FUZZ_SECONDS.
+CHECK_FUZZ_SECONDS ?= 120
 check-debug: debug-kernel
 	@$(MAKE) --no-print-directory user
 	@tools/build-module debug
-	@tools/check --no-unit debug
+	@tools/check --no-unit --fuzz $(CHECK_FUZZ_SECONDS) debug
 
 FUZZ_SECONDS ?= 300
 fuzz:

@@ -18,6 +18,7 @@
 #include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
 #include <linux/jhash.h>
+#include <linux/list_sort.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_ns.h>
@@ -71,7 +72,7 @@ MODULE_PARM_DESC(max_dlq, "Longest dead-letter queue a port may ask for (default
 static DEFINE_MUTEX(qrpc_ports_lock);
 static DEFINE_HASHTABLE(qrpc_ports, QRPC_PORT_HASH_BITS);
 /* Linked ports outside the initial IPC namespace; under qrpc_ports_lock. */
-static unsigned int qrpc_foreign_ports;
+static LIST_HEAD(qrpc_foreign_ports);
 
 #define QRPC_REAP_PERIOD	(10 * HZ)
 static void qrpc_ns_reap(struct work_struct *work);
@@ -223,8 +224,7 @@ static void qrpc_port_unlink_locked(struct qrpc_port *port)
 {
 	hash_del(&port->node);
 	port->linked = false;
-	if (!qrpc_ns_initial(port->ns))
-		qrpc_foreign_ports--;
+	list_del_init(&port->foreign_node);
 	qrpc_user_uncharge_port(port->owner);
 	qrpc_user_put(port->owner);
 	port->owner = NULL;
@@ -300,10 +300,15 @@ struct qrpc_port *qrpc_port_create(const struct qrpc_port_create *arg,
 	INIT_LIST_HEAD(&port->servers);
 	INIT_LIST_HEAD(&port->room_waiters);
 	INIT_LIST_HEAD(&port->dlq);
+	INIT_LIST_HEAD(&port->foreign_node);
 	hash_add(qrpc_ports, &port->node, qrpc_port_hash(ns, port->name));
 	*created = true;
-	if (!qrpc_ns_initial(ns) && !qrpc_foreign_ports++)
-		queue_delayed_work(system_wq, &qrpc_reaper, QRPC_REAP_PERIOD);
+	if (!qrpc_ns_initial(ns)) {
+		if (list_empty(&qrpc_foreign_ports))
+			queue_delayed_work(system_wq, &qrpc_reaper,
+					   QRPC_REAP_PERIOD);
+		list_add(&port->foreign_node, &qrpc_foreign_ports);
+	}
 out:
 	mutex_unlock(&qrpc_ports_lock);
 	return port;
@@ -471,10 +476,6 @@ void qrpc_ports_debugfs(struct dentry *dir)
 }
 
 /*
- * Module unload: every file is closed by now (the module cannot go while
- * one is open), so only the table's references remain.
- */
-/*
  * Ports of namespaces that nothing else can reach.  A port holds its IPC
  * namespace, so a persistent port would keep, for ever, a namespace whose
  * processes are all gone (and its SysV objects), and nobody could reach
@@ -487,37 +488,53 @@ void qrpc_ports_debugfs(struct dentry *dir)
  * usual last act of a namespace's last process).
  */
 #ifdef CONFIG_IPC_NS
-static unsigned int qrpc_ns_linked(struct ipc_namespace *ns)
+static int qrpc_port_ns_cmp(void *priv, const struct list_head *a,
+			    const struct list_head *b)
 {
-	struct qrpc_port *port;
-	unsigned int n = 0;
-	int bkt;
+	const struct ipc_namespace *x, *y;
 
-	hash_for_each(qrpc_ports, bkt, port, node)
-		n += port->ns == ns;
-	return n;
+	x = list_entry(a, struct qrpc_port, foreign_node)->ns;
+	y = list_entry(b, struct qrpc_port, foreign_node)->ns;
+	return x < y ? -1 : x > y;
 }
 
 static void qrpc_ns_reap(struct work_struct *work)
 {
-	struct qrpc_port *port;
-	struct hlist_node *tmp;
-	int bkt;
+	struct qrpc_port *port, *tmp;
 
 	mutex_lock(&qrpc_ports_lock);
-	/* First decide, then unlink: unlinking changes the counts. */
-	hash_for_each(qrpc_ports, bkt, port, node)
-		port->orphaned = !qrpc_ns_initial(port->ns) &&
-				 refcount_read(&port->ns->ns.count) ==
-				 qrpc_ns_linked(port->ns);
-	hash_for_each_safe(qrpc_ports, bkt, tmp, port, node) {
+	/*
+	 * Sorted by namespace, each namespace's ports are one run of the
+	 * list, counted in one pass.  First decide, then unlink: unlinking
+	 * changes the counts.
+	 */
+	list_sort(NULL, &qrpc_foreign_ports, qrpc_port_ns_cmp);
+	port = list_first_entry(&qrpc_foreign_ports, struct qrpc_port,
+				foreign_node);
+	while (!list_entry_is_head(port, &qrpc_foreign_ports, foreign_node)) {
+		struct ipc_namespace *ns = port->ns;
+		struct qrpc_port *next = port;
+		unsigned int n = 0;
+		bool orphaned;
+
+		list_for_each_entry_from(next, &qrpc_foreign_ports,
+					 foreign_node) {
+			if (next->ns != ns)
+				break;
+			n++;
+		}
+		orphaned = refcount_read(&ns->ns.count) == n;
+		for (; port != next; port = list_next_entry(port, foreign_node))
+			port->orphaned = orphaned;
+	}
+	list_for_each_entry_safe(port, tmp, &qrpc_foreign_ports, foreign_node) {
 		if (!port->orphaned)
 			continue;
 		pr_info_ratelimited("port %s unlinked: nothing can reach its IPC namespace (%u) any more\n",
 				    port->name, port->ns->ns.inum);
 		qrpc_port_unlink_locked(port);
 	}
-	if (qrpc_foreign_ports)
+	if (!list_empty(&qrpc_foreign_ports))
 		queue_delayed_work(system_wq, &qrpc_reaper, QRPC_REAP_PERIOD);
 	mutex_unlock(&qrpc_ports_lock);
 }
@@ -530,10 +547,15 @@ static void qrpc_ns_reap(struct work_struct *work)
 /* A file of the device was closed: look for orphaned namespaces soon. */
 void qrpc_ports_reap_soon(void)
 {
-	if (READ_ONCE(qrpc_foreign_ports))
+	/* A hint, read without the lock: the reaper itself takes it. */
+	if (!list_empty_careful(&qrpc_foreign_ports))
 		mod_delayed_work(system_wq, &qrpc_reaper, HZ);
 }
 
+/*
+ * Module unload: every file is closed by now (the module cannot go while
+ * one is open), so only the table's references remain.
+ */
 void qrpc_ports_exit(void)
 {
 	struct qrpc_port *port;

@@ -20,6 +20,8 @@ struct qrpc_port {
 	struct hlist_node	node;	/* in the port table while linked */
 	bool			linked;	/* under qrpc_ports_lock */
 	bool			orphaned; /* likewise: its namespace is */
+	/* In qrpc_foreign_ports if linked outside the initial IPC namespace. */
+	struct list_head	foreign_node;
 	struct ipc_namespace	*ns;	/* holds a reference */
 	struct qrpc_user	*owner;	/* charged while linked */
 	char			name[QRPC_NAME_MAX];

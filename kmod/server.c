@@ -282,15 +282,19 @@ static void qrpc_server_wake(struct qrpc_server *server)
 
 /*
  * @call was queued on @port: wake the pollers of the servers that could
- * take it, not every server of the port.  Under port->lock.
+ * take it, not every server of the port.  Whether anyone polls is the
+ * cheaper test, so it comes first.  Under port->lock.
  */
 void qrpc_servers_wake(struct qrpc_port *port, struct qrpc_call *call)
 {
 	struct qrpc_server *server;
 
-	list_for_each_entry(server, &port->servers, node)
-		if (qrpc_server_takes(server, call))
-			qrpc_server_wake(server);
+	list_for_each_entry(server, &port->servers, node) {
+		wait_queue_head_t *wq = &server->inst->poll_wq;
+
+		if (wq_has_sleeper(wq) && qrpc_server_takes(server, call))
+			wake_up_interruptible_poll(wq, EPOLLIN | EPOLLRDNORM);
+	}
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include "engine.h"
@@ -186,6 +187,52 @@ TEST_F(eng, commit_checks)
 				self->srv.handle, 1, 1, 0));
 	ASSERT_EQ(0, commit(self, 0, 0, 256));
 	EXPECT_EQ(256, t_wait_cqe(&self->cli.uring, 5000, NULL));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * COMMIT_AND_FETCH says which half failed: -ENOENT and -EINVAL are the
+ * commit's (nothing was committed or fetched), any other error the
+ * fetch's after the commit was done; a signal during the fetch is -EINTR
+ * even with SA_RESTART, since a restart would commit twice.
+ */
+TEST_F(eng, commit_and_fetch_errors_say_which_half_failed)
+{
+	struct sigaction sa, old;
+	struct itimerval it;
+	unsigned long long ud;
+
+	/* Nothing held: -ENOENT, and the tag was not armed. */
+	EXPECT_EQ(-ENOENT, t_io(self->srv.fd, QRPC_IOC_COMMIT_AND_FETCH,
+				self->srv.handle, 0, 0, 0));
+	t_slot_fill(&self->cli, 5, QRPC_KIND_CALL, 3, 1, 0);
+	ASSERT_EQ(0, t_call_submit(&self->cli, 5));
+	ASSERT_EQ(0, fetch(self, 0));
+	/* A reply too large: -EINVAL, and the call is still held. */
+	EXPECT_EQ(-EINVAL, t_io(self->srv.fd, QRPC_IOC_COMMIT_AND_FETCH,
+				self->srv.handle, 0, 0, 257));
+	EXPECT_EQ(-ETIME, t_wait_cqe(&self->cli.uring, 50, NULL));
+	EXPECT_EQ(-EBUSY, fetch(self, 0));
+
+	/* Committed, then the wait for the next call is interrupted. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, &old));
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 200 * 1000;
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	EXPECT_EQ(-EINTR, t_io(self->srv.fd, QRPC_IOC_COMMIT_AND_FETCH,
+			       self->srv.handle, 0, 0, 9));
+	sigaction(SIGALRM, &old, NULL);
+	EXPECT_EQ(9, t_wait_cqe(&self->cli.uring, 5000, &ud));
+	EXPECT_EQ(5, ud);
+	/* The tag holds nothing: there is nothing to commit again. */
+	EXPECT_EQ(-ENOENT, commit(self, 0, 0, 0));
 }
 
 /* The server aborts with a fault code; the caller gets it. */
@@ -572,6 +619,32 @@ TEST_F(eng, hostile_mmaps_rejected)
 		 region_off(6, 0));
 	EXPECT_EQ(MAP_FAILED, p);
 	close(other);
+}
+
+/*
+ * Unlinking a port removes its name, as unlinking a file does: connections
+ * and servers made before go on working; once no server is left, a plain
+ * call is -ENOTCONN.  -EIDRM reaches no caller: calls still queued when
+ * the last connection and server are gone fail with the port, unseen.
+ */
+TEST_F(eng, unlinked_port_keeps_its_connections)
+{
+	unsigned int h;
+
+	ASSERT_EQ(0, t_port_unlink(self->owner, self->name));
+	EXPECT_EQ(-ENOENT, t_open_port(self->name, QRPC_ACCESS_CALL, &h));
+
+	t_slot_fill(&self->cli, 1, QRPC_KIND_CALL, 3, 8, 0x11);
+	ASSERT_EQ(0, t_call_submit(&self->cli, 1));
+	ASSERT_EQ(0, fetch(self, 0));
+	ASSERT_EQ(0, commit(self, 0, 0, 4));
+	EXPECT_EQ(4, t_wait_cqe(&self->cli.uring, 5000, NULL));
+	EXPECT_EQ(1, QRPC_RELEASE_SLOT(t_release_next(&self->cli)));
+
+	t_server_stop(&self->srv);
+	t_slot_fill(&self->cli, 2, QRPC_KIND_CALL, 3, 8, 0x22);
+	EXPECT_EQ(-ENOTCONN, t_io(self->cli.fd, QRPC_IOC_CALL,
+				  self->cli.handle, 2, 0, 0));
 }
 
 /* A request larger than the port allows is -EMSGSIZE, even if it fits. */

@@ -22,14 +22,14 @@
  * @addr, @len and @flags on @ring and wait for it.  Returns the CQE's
  * result (a negative errno on failure), or the liburing error.
  */
-static inline int t_uring_cmd(struct io_uring *ring, int fd, unsigned int op,
-			      void *addr, unsigned int len, unsigned int flags)
+/*
+ * Submit @op with the @len bytes @area as its command area (16 bytes fit
+ * any SQE, 80 need a ring made with IORING_SETUP_SQE128); the CQE's res.
+ */
+static inline int t_uring_cmd_raw(struct io_uring *ring, int fd,
+				  unsigned int op, const void *area,
+				  size_t len)
 {
-	struct qrpc_uring_cmd ucmd = {
-		.addr = (unsigned long)addr,
-		.len = len,
-		.flags = flags,
-	};
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	struct io_uring_cqe *cqe;
 	int ret;
@@ -38,7 +38,7 @@ static inline int t_uring_cmd(struct io_uring *ring, int fd, unsigned int op,
 		return -EBUSY;
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
 	sqe->cmd_op = op;
-	memcpy(sqe->cmd, &ucmd, sizeof(ucmd));
+	memcpy(sqe->cmd, area, len);
 	ret = io_uring_submit_and_wait(ring, 1);
 	if (ret < 0)
 		return ret;
@@ -48,6 +48,18 @@ static inline int t_uring_cmd(struct io_uring *ring, int fd, unsigned int op,
 	ret = cqe->res;
 	io_uring_cqe_seen(ring, cqe);
 	return ret;
+}
+
+static inline int t_uring_cmd(struct io_uring *ring, int fd, unsigned int op,
+			      void *addr, unsigned int len, unsigned int flags)
+{
+	struct qrpc_uring_cmd ucmd = {
+		.addr = (unsigned long)addr,
+		.len = len,
+		.flags = flags,
+	};
+
+	return t_uring_cmd_raw(ring, fd, op, &ucmd, sizeof(ucmd));
 }
 
 /* Read a one-line sysfs file into @buf without its newline; 0 or -errno. */

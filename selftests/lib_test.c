@@ -589,6 +589,56 @@ TEST_F(lib, stopping_server_hands_over_each_message_once)
 	EXPECT_EQ(0, dup);
 }
 
+/* The servers @name has, by PORT_LIST; -1 if it cannot be listed. */
+static int port_servers(const char *name)
+{
+	struct qrpc_port_info info;
+	int fd = open(QRPC_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	int ret = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!t_port_info(fd, name, &info))
+		ret = (int)info.servers;
+	close(fd);
+	return ret;
+}
+
+/*
+ * A server freed while its threads have FETCHes parked, in a process that
+ * goes on running: its ring and device file are closed, and the kernel
+ * lets go of the parked commands (and so of the server) within moments,
+ * not when the process exits.
+ */
+TEST_F(lib, freed_server_leaves_nothing_parked)
+{
+	struct qrpc_dispatch d = {
+		.iface = echo_if, .nops = 4, .ops = echo_ops, .arg = &self->st,
+	};
+	char name[QRPC_NAME_MAX];
+	struct qrpc_server *s;
+	int i, fd, n = -1;
+
+	t_port_name(name, "freed");
+	/* Persistent, so that the port outlives the server. */
+	ASSERT_EQ(0, qrpc_server_create(name, 0666, 0, &s));
+	ASSERT_EQ(0, qrpc_server_register(s, &d));
+	ASSERT_EQ(0, qrpc_server_listen(s, 2));
+	EXPECT_LT(0, port_servers(name));
+	qrpc_server_free(s);
+	for (i = 0; i < 100; i++) {
+		n = port_servers(name);
+		if (n == 0)
+			break;
+		usleep(50000);
+	}
+	EXPECT_EQ(0, n);
+	fd = open(QRPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, t_port_unlink(fd, name));
+	close(fd);
+}
+
 /* Connections with io_uring's SQ polling thread, pinned to a CPU. */
 TEST_F(lib, sqpoll_connections)
 {

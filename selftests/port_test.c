@@ -625,27 +625,6 @@ TEST_F(port, read_only_open_may_only_look)
 	close(ro);
 }
 
-/* Submit @op with the 80 bytes @cmd as its command area; the CQE's res. */
-static int uring_cmd128(struct io_uring *ring, int fd, unsigned int op,
-			const unsigned char *cmd)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe *cqe;
-	int ret;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = op;
-	memcpy(sqe->cmd, cmd, 80);
-	if (io_uring_submit_and_wait(ring, 1) != 1 ||
-	    io_uring_wait_cqe(ring, &cqe))
-		return -EIO;
-	ret = cqe->res;
-	io_uring_cqe_seen(ring, cqe);
-	return ret;
-}
-
 /*
  * With 128-byte SQEs, the command area past qrpc's 16 bytes is reserved:
  * a byte set there is -EINVAL, for control and data-path commands.
@@ -666,16 +645,20 @@ TEST_F(port, sqe128_rest_must_be_zero)
 	uc.len = sizeof(f);
 	memset(cmd, 0, sizeof(cmd));
 	memcpy(cmd, &uc, sizeof(uc));
-	EXPECT_EQ(0, uring_cmd128(&ring, self->fd, QRPC_IOC_GET_FEATURES, cmd));
+	EXPECT_EQ(0, t_uring_cmd_raw(&ring, self->fd, QRPC_IOC_GET_FEATURES,
+				     cmd, sizeof(cmd)));
 	cmd[79] = 1;
-	EXPECT_EQ(-EINVAL, uring_cmd128(&ring, self->fd, QRPC_IOC_GET_FEATURES,
-					cmd));
+	EXPECT_EQ(-EINVAL, t_uring_cmd_raw(&ring, self->fd,
+					   QRPC_IOC_GET_FEATURES, cmd,
+					   sizeof(cmd)));
 
 	memset(cmd, 0, sizeof(cmd));
 	memcpy(cmd, &io, sizeof(io));
-	EXPECT_EQ(-EBADF, uring_cmd128(&ring, self->fd, QRPC_IOC_CALL, cmd));
+	EXPECT_EQ(-EBADF, t_uring_cmd_raw(&ring, self->fd, QRPC_IOC_CALL,
+					  cmd, sizeof(cmd)));
 	cmd[16] = 1;
-	EXPECT_EQ(-EINVAL, uring_cmd128(&ring, self->fd, QRPC_IOC_CALL, cmd));
+	EXPECT_EQ(-EINVAL, t_uring_cmd_raw(&ring, self->fd, QRPC_IOC_CALL,
+					   cmd, sizeof(cmd)));
 	io_uring_queue_exit(&ring);
 }
 

@@ -116,4 +116,23 @@ TEST(command_numbers_encode_argument)
 	EXPECT_EQ(_IOC_READ | _IOC_WRITE, _IOC_DIR(QRPC_IOC_GET_FEATURES));
 }
 
+/*
+ * Flags of the __u16 and __u32 fields are unsigned ints, not unsigned
+ * longs (whose width differs between 32- and 64-bit programs, so that
+ * "flags & ~F" would too); the features word is a __u64.
+ */
+TEST(flag_constants_are_as_wide_as_their_fields)
+{
+	struct qrpc_features features;
+
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_ACCESS_CALL));
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_ACCESS_SERVE));
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_PORT_F_EXCL));
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_PORT_F_TEMPORARY));
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_SLOT_F_DEADLETTER));
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_DESC_F_ORPHAN));
+	EXPECT_EQ(sizeof(__u32), sizeof(QRPC_CANCEL_F_ABORTIVE));
+	EXPECT_EQ(sizeof(features.features), sizeof(QRPC_F_IOCTL));
+}
+
 TEST_HARNESS_MAIN

@@ -129,17 +129,17 @@ struct qrpc_uring_cmd {
 #define QRPC_NAME_MAX		64
 
 /* The access a handle to a port grants (struct qrpc_port_open.access). */
-#define QRPC_ACCESS_CALL	_BITUL(0)	/* needs write permission */
-#define QRPC_ACCESS_SERVE	_BITUL(1)	/* needs read permission */
+#define QRPC_ACCESS_CALL	0x1U	/* needs write permission */
+#define QRPC_ACCESS_SERVE	0x2U	/* needs read permission */
 
 /* Port creation flags (struct qrpc_port_create.flags). */
 /* Fail with -EEXIST if the name exists, instead of opening that port. */
-#define QRPC_PORT_F_EXCL	_BITUL(0)
+#define QRPC_PORT_F_EXCL	0x1U
 /*
  * The port is unlinked when the handle that created it is closed, as a
  * server's private endpoint; without it a port stays until unlinked.
  */
-#define QRPC_PORT_F_TEMPORARY	_BITUL(1)
+#define QRPC_PORT_F_TEMPORARY	0x2U
 
 /**
  * struct qrpc_port_limits - a port's limits, fixed when it is created
@@ -370,7 +370,7 @@ struct qrpc_handle_arg {
 
 /* Slot flags (struct qrpc_slot.flags). */
 /* A [message] whose time to be received runs out goes to the dead-letter queue. */
-#define QRPC_SLOT_F_DEADLETTER	_BITUL(0)
+#define QRPC_SLOT_F_DEADLETTER	0x1U
 
 /**
  * struct qrpc_if_id - an interface: UUID and version
@@ -569,7 +569,7 @@ struct qrpc_map_conn {
 
 /* Call descriptor flags (struct qrpc_call_desc.flags). */
 /* The caller has gone; the reply will be discarded. */
-#define QRPC_DESC_F_ORPHAN	_BITUL(0)
+#define QRPC_DESC_F_ORPHAN	0x1U
 
 /**
  * struct qrpc_call_desc - a call assigned to a server's tag
@@ -634,7 +634,7 @@ struct qrpc_io {
 
 /* Cancel flags (struct qrpc_io.arg of QRPC_IOC_CANCEL). */
 /* Complete the call now with -ECANCELED instead of waiting for the server. */
-#define QRPC_CANCEL_F_ABORTIVE	_BITUL(0)
+#define QRPC_CANCEL_F_ABORTIVE	0x1U
 
 /*
  * QRPC_IOC_SERVE: attach as a server of a port.  -EDQUOT: the descriptor
@@ -670,7 +670,9 @@ struct qrpc_io {
  * for as many interface versions as it may, -EMSGSIZE request too large,
  * -EBADF no such connection (or it is closing), -ENOMEM, -ETIMEDOUT,
  * -ECANCELED, -EREMOTEIO the server faulted (code in the slot's result),
- * -EPIPE the server died, -EIDRM the port was unlinked.  By ioctl, the
+ * -EPIPE the server died.  Unlinking a port takes only its name: its
+ * connections and servers go on working (-EIDRM is the release status of
+ * calls failed when no one is left to reach the port).  By ioctl, the
  * wait for a plain call's answer goes on through signals a handler
  * catches; only a fatal signal ends it, and cancels the call as an
  * exiting caller's would be.  Give up with the slot's timeout or CANCEL.
@@ -694,10 +696,13 @@ struct qrpc_io {
 #define QRPC_IOC_COMMIT \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0e, struct qrpc_io)
 /*
- * QRPC_IOC_COMMIT_AND_FETCH: answer, then wait for the next call.  A
- * failed commit (-ENOENT, -EINVAL) does not fetch; any other error is the
- * fetch's, after the commit was done.  By ioctl, a signal ends the wait
- * with -EINTR (a restart would commit again).
+ * QRPC_IOC_COMMIT_AND_FETCH: answer, then wait for the next call.  The
+ * error says which half failed: -EBADF (no such server), -EINVAL (bad
+ * tag, reply too large, a fault for a one-way call) and -ENOENT (the tag
+ * holds no call) mean nothing was committed or fetched; any other error
+ * (-EBUSY, -EPIPE, -EINTR) is the fetch's, after the commit was done.  By
+ * ioctl, a signal ends the wait with -EINTR, even with SA_RESTART (a
+ * restart would commit again).
  */
 #define QRPC_IOC_COMMIT_AND_FETCH \
 	_IOWR(QRPC_IOC_MAGIC, QRPC_IOC_BASE + 0x0f, struct qrpc_io)
