@@ -17,7 +17,7 @@
 #   make lint           checkpatch, sparse, W=1, cppcheck, clang-tidy
 #   make fuzz           fuzz the marshalling decoder (FUZZ_SECONDS, default 300)
 #   make fuzz-kernel    fuzz the module's raw ABI in a guest (KERNEL, SEED,
-#                       SECONDS; see tools/fuzz-kernel)
+#                       SECONDS; see tools/scripts/fuzz-kernel)
 #   make setup          install what the above need (done automatically)
 #   make clean
 #
@@ -30,7 +30,7 @@ KERNELS	?= 6.1 6.12
 V	?= 0
 export V
 
-SETUP	:= $(TOP)/tools/setup-deps
+SETUP	:= $(TOP)/tools/scripts/setup-deps
 # Each entry point that needs the toolchain checks for it first; the check
 # takes well under a second when everything is installed.
 ENSURE_SETUP = @$(SETUP) --check || $(SETUP)
@@ -50,10 +50,10 @@ selftests: lib
 
 ifneq ($(KDIR),)
 module:
-	@tools/build-module kdir:$(KDIR)
+	@tools/scripts/build-module kdir:$(KDIR)
 else
 module:
-	@tools/build-module $(KERNELS)
+	@tools/scripts/build-module $(KERNELS)
 endif
 
 setup:
@@ -62,28 +62,28 @@ setup:
 demo:
 	$(ENSURE_SETUP)
 	@$(MAKE) --no-print-directory KERNELS="$(firstword $(KERNELS))" all
-	@tools/demo --kernel $(firstword $(KERNELS))
+	@tools/scripts/demo --kernel $(firstword $(KERNELS))
 
 bench:
 	$(ENSURE_SETUP)
 	@$(MAKE) --no-print-directory KERNELS="$(firstword $(KERNELS))" all
-	@tools/bench --kernel $(firstword $(KERNELS)) -- $(BENCH_ARGS)
+	@tools/scripts/bench --kernel $(firstword $(KERNELS)) -- $(BENCH_ARGS)
 
 check:
 	$(ENSURE_SETUP)
 	@$(MAKE) --no-print-directory all
-	@tools/check $(KERNELS)
+	@tools/scripts/check $(KERNELS)
 
 debug-kernel:
 	$(ENSURE_SETUP)
-	@tools/debug-kernel/build
+	@tools/scripts/debug-kernel/build
 
 # make check-debug ends with the raw ABI fuzzer for CHECK_FUZZ_SECONDS.
 CHECK_FUZZ_SECONDS ?= 120
 check-debug: debug-kernel
 	@$(MAKE) --no-print-directory user
-	@tools/build-module debug
-	@tools/check --no-unit --fuzz $(CHECK_FUZZ_SECONDS) debug
+	@tools/scripts/build-module debug
+	@tools/scripts/check --no-unit --fuzz $(CHECK_FUZZ_SECONDS) debug
 
 FUZZ_SECONDS ?= 300
 fuzz:
@@ -91,19 +91,19 @@ fuzz:
 	@$(MAKE) --no-print-directory user
 	@QRPC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BUILD)/unit/marshal_fuzz_test
 
-# The raw ABI fuzzer (selftests/abi_fuzz) in a guest: tools/fuzz-kernel.
+# The raw ABI fuzzer (selftests/abi_fuzz) in a guest: tools/scripts/fuzz-kernel.
 # KERNEL 6.1 (default), 6.12 or debug; SEED (default: from the time);
 # SECONDS (default 60).
 fuzz-kernel:
 	$(ENSURE_SETUP)
 	@$(MAKE) --no-print-directory user
-	@$(if $(filter debug,$(KERNEL)),$(MAKE) --no-print-directory debug-kernel && )tools/build-module $(or $(KERNEL),6.1)
-	@tools/fuzz-kernel --kernel $(or $(KERNEL),6.1) $(if $(SEED),--seed $(SEED)) \
+	@$(if $(filter debug,$(KERNEL)),$(MAKE) --no-print-directory debug-kernel && )tools/scripts/build-module $(or $(KERNEL),6.1)
+	@tools/scripts/fuzz-kernel --kernel $(or $(KERNEL),6.1) $(if $(SEED),--seed $(SEED)) \
 		$(if $(SECONDS),--seconds $(SECONDS))
 
 lint:
 	$(ENSURE_SETUP)
-	@tools/lint $(KERNELS)
+	@tools/scripts/lint $(KERNELS)
 
 clean:
 	rm -rf $(BUILD)/kmod $(BUILD)/libshim $(BUILD)/bin $(BUILD)/selftests \
@@ -135,7 +135,7 @@ DKMS_DIR = $(DESTDIR)/usr/src/qrpc-$(DKMS_VERSION)
 # The module build tree: KDIR, else the running kernel's.  A recursive
 # variable, so that uname runs only for the targets that use it.
 MODULE_KDIR = $(if $(KDIR),$(KDIR),/lib/modules/$(shell uname -r)/build)
-# Shell code setting krel to the kernel release as tools/build-module
+# Shell code setting krel to the kernel release as tools/scripts/build-module
 # finds it, which names the build directory build/kmod/<release>/, and
 # modrel to the release the module is for, which names /lib/modules/<modrel>
 # (they differ for Debian's 6.1 headers: "make kernelrelease" says 6.1.192
@@ -172,7 +172,7 @@ uninstall:
 # the tree has no signing key (Debian's headers), kbuild's SIGN step says
 # so and installs the module unsigned.
 install-module:
-	@tools/build-module kdir:$(MODULE_KDIR)
+	@tools/scripts/build-module kdir:$(MODULE_KDIR)
 	$(Q)$(MODULE_KREL); \
 	$(MAKE) --no-print-directory -C $(MODULE_KDIR) M=$(BUILD)/kmod/$$krel \
 		INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install

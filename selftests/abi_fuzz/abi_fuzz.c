@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * abi_fuzz: a syzkaller-style fuzzer of the module's raw ABI, run in a
- * guest by tools/fuzz-kernel.
+ * guest by tools/scripts/fuzz-kernel.
  *
  *   abi_fuzz [--seed N] [--seconds S] [--procs P] [--threads T]
  *
@@ -19,8 +19,8 @@
  * killed in mid-round too) and the next round starts.
  *
  * Errors from the module are expected and ignored: what matters is the
- * kernel's log (tools/qrpc-vm fails the run on a splat) and that every
- * process can be killed and reaped.  The fuzzer itself never waits
+ * kernel's log (qrpc-vm fails the run on a splat) and that every process
+ * can be killed and reaped.  The fuzzer itself never waits
  * without a limit: every CQE wait has a time-out, ioctls that may block
  * are interrupted by signals, and alarm() watchdogs back that up.  A run
  * is reproducible from its seed, as far as thread scheduling allows: each

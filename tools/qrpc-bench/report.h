@@ -32,7 +32,7 @@ void report_print(FILE *f);
  */
 int report_targets(FILE *f);
 void report_json(FILE *f, const char *kernel, unsigned long count);
-/* Round-trip latencies, one mechanism a line, for tools/bench's chart. */
+/* Round-trip latencies, one mechanism a line, for scripts/bench's chart. */
 void report_chart_data(FILE *f);
 
 #endif /* QRPC_BENCH_REPORT_H */

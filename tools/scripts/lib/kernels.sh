@@ -2,12 +2,12 @@
 # shellcheck shell=bash
 #
 # Resolve a kernel name as the project's tools accept it into the three
-# paths they need.  Sourced by tools/qrpc-vm, the Makefile's helpers and the
+# paths they need.  Sourced by tools/qrpc-vm/qrpc-vm, the Makefile's helpers and the
 # debug-kernel builder, so that "6.1" means the same kernel everywhere.
 #
 #   6.1, 6.12  the newest installed Debian amd64-flavour kernel of that
 #              series that has both an image in /boot and its headers
-#   debug      the debug kernel built by tools/debug-kernel/build
+#   debug      the debug kernel built by tools/scripts/debug-kernel/build
 #   PATH       a kernel image file; its release is read from the file
 #
 # On success qrpc_kernel_resolve sets QRPC_KREL (release string),
@@ -15,7 +15,7 @@
 # empty for a bare image) and returns 0.  On failure it prints why to
 # stderr and returns 1.
 
-qrpc_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+qrpc_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 
 qrpc_kernel_resolve()
 {
@@ -24,7 +24,7 @@ qrpc_kernel_resolve()
 	QRPC_KREL= QRPC_VMLINUZ= QRPC_KDIR=
 	case $name in
 	debug)
-		dir=$("$qrpc_top/tools/debug-kernel/build" --print-dir) || return 1
+		dir=$("$qrpc_top/tools/scripts/debug-kernel/build" --print-dir) || return 1
 		if [ ! -f "$dir/vmlinuz" ] || [ ! -f "$dir/kernelrelease" ]; then
 			echo "qrpc: the debug kernel is not built yet (run: make debug-kernel)" >&2
 			return 1
