@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the whole front end: lexer, parser, import
+ * handling, ACF merge, diagnostics and the AST dump.
+ *
+ * The input is an IDL file, optionally followed by a NUL byte and an
+ * ACF.  Both are in-memory files ("fuzz.idl", "fuzz.acf") read without
+ * the preprocessor, and nothing touches the disk, so imports can only
+ * find the two files themselves (which exercises the cycle guard).
+ * Sanitizer reports, crashes and hangs are the bugs; parse errors are
+ * the normal case.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *sink;
+	const char *text = (const char *)data;
+	const char *nul = memchr(text, '\0', size);
+	struct mem_file files[2] = {
+		{ "fuzz.idl", text, nul ? (size_t)(nul - text) : size },
+	};
+	struct frontend_options o = {
+		.no_cpp = true,
+		.no_disk = true,
+		.mem_files = files,
+		.n_mem_files = 1,
+	};
+	struct frontend fe;
+	struct diag d;
+
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	if (!sink)
+		return 0;
+	if (nul) {
+		files[1].name = "fuzz.acf";
+		files[1].data = nul + 1;
+		files[1].len = size - files[0].len - 1;
+		o.n_mem_files = 2;
+	}
+	diag_init(&d, sink);
+	d.max_errors = 50;
+	frontend_init(&fe, &d, &o);
+	if (frontend_run(&fe, "fuzz.idl") == 0)
+		ast_dump(sink, &fe.ast);
+	frontend_fini(&fe);
+	diag_fini(&d);
+	return 0;
+}
