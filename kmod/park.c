@@ -18,6 +18,7 @@
  * the commands of dying rings and exec'ing tasks; without it the ring's
  * release would wait for them forever.
  */
+#include <linux/llist.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -34,7 +35,8 @@
 /* The part of a uring_cmd's pdu qrpc uses. */
 struct qrpc_pdu {
 	struct qrpc_waiter	*waiter;
-	int			res;	/* for a completion in task work */
+	int			res;	/* for a completion made later */
+	struct llist_node	deferred; /* in qrpc_deferred (6.1) */
 };
 
 static struct qrpc_pdu *qrpc_cmd_pdu(struct io_uring_cmd *cmd)
@@ -177,6 +179,36 @@ static void qrpc_uring_complete_tw(struct io_uring_cmd *cmd,
  * completion directly under a spinlock: the fastest path, with no task
  * switch before the peer can see it.
  */
+#ifndef QRPC_HAVE_URING_CMD_CANCELABLE
+/*
+ * 6.1's io_uring caches the task reference of a request completed in its
+ * own task's context, and drops the cache once, when the task starts to
+ * exit.  A completion made by an exiting task for a command it issued (a
+ * task that both serves and calls a port, whose server is closed with its
+ * files, failing the call it parked) would be cached after that and never
+ * dropped: a leaked task_struct.  Such completions are made from qrpc's
+ * workqueue instead, where the reference is put at once.
+ */
+static LLIST_HEAD(qrpc_deferred);
+
+static void qrpc_deferred_work_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&qrpc_deferred);
+	struct qrpc_pdu *pdu, *tmp;
+
+	llist_for_each_entry_safe(pdu, tmp, list, deferred) {
+		struct io_uring_cmd *cmd =
+			container_of((void *)pdu, struct io_uring_cmd, pdu);
+		struct qrpc_waiter *w = pdu->waiter;
+
+		io_uring_cmd_done(cmd, pdu->res, 0, IO_URING_F_UNLOCKED);
+		w->release(w);
+	}
+}
+
+static DECLARE_WORK(qrpc_deferred_work, qrpc_deferred_work_fn);
+#endif
+
 static void qrpc_uring_complete(struct qrpc_waiter *w,
 				struct io_uring_cmd *cmd, int res)
 {
@@ -184,6 +216,15 @@ static void qrpc_uring_complete(struct qrpc_waiter *w,
 	qrpc_cmd_pdu(cmd)->res = res;
 	io_uring_cmd_complete_in_task(cmd, qrpc_uring_complete_tw);
 #else
+	if (unlikely(current->flags & PF_EXITING)) {
+		struct qrpc_pdu *pdu = qrpc_cmd_pdu(cmd);
+
+		pdu->waiter = w;
+		pdu->res = res;
+		if (llist_add(&pdu->deferred, &qrpc_deferred))
+			queue_work(qrpc_wq, &qrpc_deferred_work);
+		return;
+	}
 	io_uring_cmd_done(cmd, res, 0, IO_URING_F_UNLOCKED);
 	w->release(w);
 #endif

@@ -6,7 +6,9 @@
  * with IOSQE_ASYNC (from an io-wq worker, which idles out after a few
  * seconds).  A parked command completes once its ring is gone, and not
  * merely because the thread that issued it did: on 6.1, where io_uring
- * cannot cancel them, the module watches each request's ring.
+ * cannot cancel them, the module watches each request's ring.  And a
+ * process that exits while its own server holds its own call leaves no
+ * task behind.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -195,6 +197,81 @@ TEST_F_TIMEOUT(gone, sqpoll_process_exits_with_fetch_parked, 60)
 		usleep(100000);
 	}
 	EXPECT_EQ(1, info.servers);
+}
+
+/* task_struct objects in use, from /proc/slabinfo; -1 if not listed. */
+static long tasks_in_use(void)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512];
+	long n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "task_struct %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Serve the port and call it, take the own call with the own server, and
+ * exit with everything open: closing the server's file at exit fails the
+ * call, a completion the exiting process makes for a command it issued.
+ */
+static void serve_call_and_exit(const char *name)
+{
+	struct t_server s;
+	struct t_client c;
+
+	if (t_server_start(&s, name, 1, 1) ||
+	    t_client_start(&c, name, 4, 4096))
+		_exit(2);
+	t_slot_fill(&c, 0, QRPC_KIND_CALL, 3, 8, 0x5a);
+	if (t_call_submit(&c, 0))
+		_exit(3);
+	if (t_io(s.fd, QRPC_IOC_FETCH, s.handle, 0, 0, 0))
+		_exit(4);
+	_exit(0);
+}
+
+/*
+ * A process that exits holding, in its own server, the call it parked
+ * leaves nothing of itself behind.  On 6.1, io_uring caches the task
+ * reference of a request completed in its own task after it has dropped
+ * that cache for the exit: each such exit leaked a task_struct until the
+ * module made those completions from its workqueue.
+ */
+TEST_F_TIMEOUT(gone, exit_completing_own_call_leaks_nothing, 90)
+{
+	const int rounds = 40;
+	long before, after = -1;
+	int i, status;
+
+	before = tasks_in_use();
+	if (before < 0)
+		SKIP(return, "no task_struct line in /proc/slabinfo");
+	for (i = 0; i < rounds; i++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			serve_call_and_exit(self->name);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_EQ(0, WEXITSTATUS(status));
+	}
+	/* Freed task_structs go after an RCU grace period. */
+	for (i = 0; i < 50; i++) {
+		after = tasks_in_use();
+		if (after - before < rounds / 2)
+			break;
+		usleep(100000);
+	}
+	EXPECT_GT(rounds / 2, after - before)
+		TH_LOG("task_structs in use: %ld before, %ld after %d exits",
+		       before, after, rounds);
 }
 
 TEST_HARNESS_MAIN
