@@ -15,7 +15,9 @@
 #                       results in build/bench/KERNEL/.  BENCH_ARGS are
 #                       passed to qrpc-bench (e.g. BENCH_ARGS=--quick)
 #   make lint           checkpatch, sparse, W=1, cppcheck, clang-tidy
-#   make fuzz           fuzz the marshalling decoder (FUZZ_SECONDS, default 300)
+#   make fuzz           fuzz the marshalling decoder and the IDL compiler's
+#                       front end (FUZZ_SECONDS each, default 300)
+#   make idl-corpus     qrpc-idl against widl on Wine's 309 IDL files
 #   make fuzz-kernel    fuzz the module's raw ABI in a guest (KERNEL, SEED,
 #                       SECONDS; see tools/scripts/fuzz-kernel)
 #   make setup          install what the above need (done automatically)
@@ -90,6 +92,13 @@ fuzz:
 	$(ENSURE_SETUP)
 	@$(MAKE) --no-print-directory user
 	@QRPC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BUILD)/unit/marshal_fuzz_test
+	@QRPC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BUILD)/unit/idl_fuzz_test
+
+# qrpc-idl and Wine's widl over Wine's 309 IDL files, side by side.
+idl-corpus:
+	$(ENSURE_SETUP)
+	@$(MAKE) --no-print-directory tools
+	@tools/scripts/idl-corpus/idl-corpus run
 
 # The raw ABI fuzzer (selftests/abi_fuzz) in a guest: tools/scripts/fuzz-kernel.
 # KERNEL 6.1 (default), 6.12 or debug; SEED (default: from the time);
@@ -111,7 +120,7 @@ clean:
 	rm -f kmod/compat_probed.h
 
 .PHONY: all user lib tools selftests module setup demo bench check debug-kernel \
-	check-debug fuzz fuzz-kernel lint clean
+	check-debug fuzz fuzz-kernel idl-corpus lint clean
 
 # Installation.  PREFIX (default /usr/local) and DESTDIR as liburing has
 # them; LIBDIR, INCLUDEDIR, BINDIR and MANDIR (see libshim/Makefile and

@@ -58,17 +58,23 @@ void frontend_fini(struct frontend *fe)
 	fe->texts = NULL;
 }
 
-static void keep_text(struct frontend *fe, char *data)
+/*
+ * Keep @data until the compilation ends; 0, or -1 (and @data freed, a
+ * diagnostic given) if there is no memory to keep it.
+ */
+static int keep_text(struct frontend *fe, char *data)
 {
 	struct text_buf *t = malloc(sizeof(*t));
 
 	if (!t) {
 		free(data);
-		return;
+		diag_error(fe->diag, NULL, 0, "out of memory");
+		return -1;
 	}
 	t->data = data;
 	t->next = fe->texts;
 	fe->texts = t;
+	return 0;
 }
 
 static const struct mem_file *find_mem(struct frontend *fe, const char *name)
@@ -172,7 +178,8 @@ static int load(struct frontend *fe, const char *path,
 	}
 	while (raw_len && raw[raw_len - 1] == 0x1a)
 		raw[--raw_len] = '\0';
-	keep_text(fe, raw);
+	if (keep_text(fe, raw))
+		return -1;
 	if (find_mem(fe, path))
 		diag_set_source(fe->diag, path, raw, raw_len);
 	if (fe->opts->no_cpp) {
@@ -183,7 +190,8 @@ static int load(struct frontend *fe, const char *path,
 	if (cpp_run(&fe->opts->cpp, fe->diag, path, raw, raw_len, &out,
 		    &out_len))
 		return -1;
-	keep_text(fe, out);
+	if (keep_text(fe, out))
+		return -1;
 	*text = out;
 	*len = out_len;
 	return 0;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Code generation entry points.  The generators are the next stage of
- * the compiler; until they exist these say so instead of writing
- * anything.
+ * Code generation entry points: the C header (-h).  The stubs and the
+ * proxy are the next stage.
  */
 #ifndef QRPC_IDL_HEADER_H
 #define QRPC_IDL_HEADER_H
+
+#include <stdio.h>
 
 #include "ast.h"
 #include "diag.h"
@@ -17,8 +18,15 @@ struct gen_options {
 };
 
 /*
- * TODO(header generator): write the C header for @ast to @path.  Today
- * it writes nothing and warns so.  Returns 0 or -1 on error.
+ * Write the header for the main file of @ast to @out.  @g may be NULL.
+ * Returns 0, or -1 on an I/O error or when memory ran out.
+ */
+int header_emit(FILE *out, const struct ast *ast, const struct gen_options *g);
+
+/*
+ * Write the header to @path (under g->out_dir if it is relative) through
+ * a temporary file renamed over it.  Returns 0, or -1 after reporting
+ * the error to @d.
  */
 int header_write(const struct ast *ast, const struct gen_options *g,
 		 const char *path, struct diag *d);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "frontend.h"
 #include "header.h"
 
@@ -32,7 +33,7 @@ static const char usage_text[] =
 "Output:\n"
 "  --syntax-only          parse and merge the ACF, nothing else\n"
 "  --dump-ast             print the syntax tree to standard output\n"
-"  -h FILE                header (not implemented yet: nothing written)\n"
+"  -h FILE                write the C header to FILE\n"
 "  -c, -s, -p             client stub, server stub, proxy (not\n"
 "                         implemented yet: an error)\n"
 "  -o DIR                 output directory\n"
@@ -232,6 +233,8 @@ int main(int argc, char **argv)
 	c.include_dirs = calloc((size_t)argc + 1, sizeof(*c.include_dirs));
 	if (!c.cpp_args || !c.include_dirs) {
 		fputs("qrpc-idl: out of memory\n", stderr);
+		free(c.cpp_args);
+		free(c.include_dirs);
 		return 1;
 	}
 	ret = parse_args(&c, &d, argc, argv);
@@ -255,6 +258,8 @@ int main(int argc, char **argv)
 	}
 	frontend_init(&fe, &d, &c.fe);
 	ret = frontend_run(&fe, c.input) ? 1 : 0;
+	if (!ret && check_run(&fe.ast, &d))
+		ret = 1;
 	if (!ret && c.dump_ast)
 		ast_dump(stdout, &fe.ast);
 	if (!ret && !c.syntax_only && c.header &&

@@ -242,6 +242,8 @@ void p_list(struct parser *p, int end, p_elem_fn one, void *ctx,
 	struct decl *parent = p->parent;
 	bool in_declare = p->in_declare;
 
+	/* Restored below on every way out: no one keeps the address. */
+	// cppcheck-suppress autoVariables
 	p->recover = &jb;
 	for (;;) {
 		if (p->tok.kind == end || p->tok.kind == T_EOF ||

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the whole front end: lexer, parser, import
- * handling, ACF merge, diagnostics and the AST dump.
+ * libFuzzer target for the whole compiler but its file output: lexer,
+ * parser, import handling, ACF merge, diagnostics, the semantic checks,
+ * the AST dump and the header generator (writing to /dev/null).
  *
  * The input is an IDL file, optionally followed by a NUL byte and an
  * ACF.  Both are in-memory files ("fuzz.idl", "fuzz.acf") read without
@@ -15,7 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "frontend.h"
+#include "header.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,8 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_init(&d, sink);
 	d.max_errors = 50;
 	frontend_init(&fe, &d, &o);
-	if (frontend_run(&fe, "fuzz.idl") == 0)
+	if (frontend_run(&fe, "fuzz.idl") == 0 &&
+	    check_run(&fe.ast, &d) == 0) {
 		ast_dump(sink, &fe.ast);
+		header_emit(sink, &fe.ast, NULL);
+	}
 	frontend_fini(&fe);
 	diag_fini(&d);
 	return 0;
