@@ -215,6 +215,21 @@ static long tasks_in_use(void)
 	return n;
 }
 
+/* Whether the running kernel is built with KASAN. */
+static int kernel_has_kasan(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[256];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " kasan_report") != NULL;
+	fclose(f);
+	return found;
+}
+
 /*
  * Serve the port and call it, take the own call with the own server, and
  * exit with everything open: closing the server's file at exit fails the
@@ -262,6 +277,13 @@ TEST_F_TIMEOUT(gone, exit_completing_own_call_leaks_nothing, 90)
 		ASSERT_TRUE(WIFEXITED(status));
 		ASSERT_EQ(0, WEXITSTATUS(status));
 	}
+	/*
+	 * KASAN keeps freed objects in quarantine, counted as in use, so
+	 * there the count says nothing; kmemleak's scan at the end of the
+	 * guest run (that kernel has both) finds a leaked task instead.
+	 */
+	if (kernel_has_kasan())
+		SKIP(return, "KASAN's quarantine keeps freed task_structs counted; kmemleak checks this kernel");
 	/* Freed task_structs go after an RCU grace period. */
 	for (i = 0; i < 50; i++) {
 		after = tasks_in_use();

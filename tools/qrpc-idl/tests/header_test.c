@@ -560,13 +560,20 @@ static const char *wine_dir(void)
 {
 	static char path[512];
 	const char *bin = QRPC_IDL_BIN, *s = strstr(bin, "/bin/qrpc-idl");
+	const char *cache = getenv("QRPC_CACHE");
 	struct stat st;
 
-	if (!s)
+	/* Where tools/scripts/idl-corpus/idl-corpus fetch puts it. */
+	if (cache && *cache)
+		snprintf(path, sizeof(path),
+			 "%s/idl-corpus/libwine-dev/usr/include/wine/wine",
+			 cache);
+	else if (s)
+		snprintf(path, sizeof(path),
+			 "%.*s/cache/idl-corpus/libwine-dev/usr/include/wine/wine",
+			 (int)(s - bin), bin);
+	else
 		return NULL;
-	snprintf(path, sizeof(path),
-		 "%.*s/cache/idl-corpus/libwine-dev/usr/include/wine/wine",
-		 (int)(s - bin), bin);
 	if (stat(path, &st) || !S_ISDIR(st.st_mode))
 		return NULL;
 	return path;
