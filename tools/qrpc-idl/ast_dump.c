@@ -383,7 +383,7 @@ static void dump_tagged_body(struct dumper *d, const struct type *t,
 			return;
 	if (d->n_seen == d->cap_seen) {
 		size_t cap = d->cap_seen ? d->cap_seen * 2 : 32;
-		const struct tagged **n = realloc(d->seen, cap * sizeof(*n));
+		const struct tagged **n = realloc(d->seen, cap * sizeof(*n)); // NOLINT(bugprone-sizeof-expression): an array of pointers
 
 		if (!n)
 			return;

@@ -248,7 +248,7 @@ void check_wire(struct check *c, const struct src_loc *loc, int midl,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start just above; clang 14 misses it after the first file of a run
 	va_end(ap);
 	if (c->object)
 		diag_warning(c->d, loc, W_GENERAL, midl, "%s", buf);
@@ -387,7 +387,7 @@ static void check_dup_procs(struct check *c, struct decl *body)
 			continue;
 		for (struct decl *b = body; b != a; b = b->next) {
 			if (b->kind != DECL_FUNC || !b->name ||
-			    strcmp(a->name, b->name))
+			    strcmp(a->name, b->name) != 0)
 				continue;
 			if (is_prop(a) || is_prop(b))
 				continue;

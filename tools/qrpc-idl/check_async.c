@@ -326,7 +326,7 @@ void check_interface_async(struct check *c, struct decl *x)
 		diag_error(c->d, &a->loc, 2272,
 			   "[async_uuid] interface '%s' cannot derive from IDispatch",
 			   x->name);
-	} else if (x->base_name && strcmp(x->base_name, "IUnknown")) {
+	} else if (x->base_name && strcmp(x->base_name, "IUnknown") != 0) {
 		base = find_iface(c, x->base_name);
 		if (base && !attr_find(base->attrs, ATTR_ASYNC_UUID)) {
 			diag_error(c->d, &a->loc, 2272,

@@ -126,7 +126,7 @@ static char *read_file(struct frontend *fe, const char *path, size_t *len)
 		return NULL;
 	for (;;) {
 		if (*len + 65536 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536 * 2;
+			cap = cap ? cap * 2 : (size_t)65536 * 2;
 			nb = realloc(buf, cap);
 			if (!nb) {
 				free(buf);
@@ -349,7 +349,8 @@ static char *default_acf(const char *idl)
 	if (!s)
 		return NULL;
 	memcpy(s, idl, stem);
-	memcpy(s + stem, ".acf", 5);
+	memcpy(s + stem, ".acf", 4);
+	s[stem + 4] = '\0';
 	return s;
 }
 

@@ -205,7 +205,7 @@ static void scan_ns(struct hgen *h, const struct decl *list)
 		if (h->n_ns == h->cap_ns) {
 			size_t cap = h->cap_ns ? h->cap_ns * 2 : 32;
 			const struct tagged **t = realloc(h->ns_tagged,
-							  cap * sizeof(*t));
+							  cap * sizeof(*t)); // NOLINT(bugprone-sizeof-expression): an array of pointers
 			const char **n;
 
 			if (!t) {
@@ -339,7 +339,7 @@ static bool from_quoted_header(const struct hgen *h, const struct decl *d)
 	if (!file || !h->ast->main || !strcmp(file, h->ast->main->path))
 		return false;
 	n = strlen(file);
-	if (n < 2 || strcmp(file + n - 2, ".h"))
+	if (n < 2 || strcmp(file + n - 2, ".h") != 0)
 		return false;
 	b = base_name(file);
 	n = strlen(b);
@@ -349,7 +349,7 @@ static bool from_quoted_header(const struct hgen *h, const struct decl *d)
 		if (q->kind != DECL_CPP_QUOTE || !q->str)
 			continue;
 		s = q->str + strspn(q->str, " \t");
-		if (strncmp(s, "#include", 8))
+		if (strncmp(s, "#include", 8) != 0)
 			continue;
 		s += 8;
 		s += strspn(s, " \t");
@@ -563,8 +563,10 @@ static void stem(const char *path, char *buf, size_t cap)
 	for (size_t i = 0; i < n; i++) {
 		char c = b[i];
 
-		buf[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			 (c >= '0' && c <= '9') ? c : '_';
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9')))
+			c = '_';
+		buf[i] = c;
 	}
 	buf[n] = '\0';
 }

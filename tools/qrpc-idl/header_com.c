@@ -102,7 +102,7 @@ static bool same_name(const struct com_if *c, size_t i, int dir)
 		const struct meth *b = &c->m.v[j];
 
 		/* The cheap test first: most names differ at once. */
-		if (strcmp(a->fn->name, b->fn->name))
+		if (strcmp(a->fn->name, b->fn->name) != 0)
 			continue;
 		if (a->split == b->split &&
 		    !strcmp(prop_prefix(a->fn), prop_prefix(b->fn)))

@@ -158,7 +158,7 @@ static void prototypes(struct hgen *h, const struct decl *iface,
 	const char *s = h->g->prefix_server ? h->g->prefix_server : "";
 
 	proc(h, iface, fn, c, false);
-	if (strcmp(c, s))
+	if (strcmp(c, s) != 0)
 		proc(h, iface, fn, s, false);
 	h->any_rpc = true;
 }

@@ -53,7 +53,7 @@ bool hg_mark_seen(struct hgen *h, const struct tagged *t)
 		return false;
 	if (h->n_seen == h->cap_seen) {
 		size_t cap = h->cap_seen ? h->cap_seen * 2 : 64;
-		const struct tagged **n = realloc(h->seen, cap * sizeof(*n));
+		const struct tagged **n = realloc(h->seen, cap * sizeof(*n)); // NOLINT(bugprone-sizeof-expression): an array of pointers
 
 		if (!n) {
 			h->oom = true;

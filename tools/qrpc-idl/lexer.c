@@ -147,7 +147,7 @@ static long orig_find(const struct lex_pos *pos, const char *s, size_t len,
 	const char *o = pos->orig;
 
 	for (size_t i = from; i + len <= pos->orig_len; i++) {
-		if (memcmp(o + i, s, len))
+		if (memcmp(o + i, s, len) != 0)
 			continue;
 		if (word && ((i && is_ident_char((unsigned char)o[i - 1])) ||
 			     (i + len < pos->orig_len &&
@@ -256,7 +256,7 @@ static void line_marker(struct lexer *lx, const char *p)
 			i++;
 		buf[o++] = name[i];
 	}
-	if (strcmp(buf, lx->pos.file))
+	if (strcmp(buf, lx->pos.file) != 0)
 		lx->pos.file = buf;
 }
 
@@ -545,7 +545,7 @@ again:
 	lx->pos.bol = false;
 	if (is_ident_start(c)) {
 		if (c == 'L' && (ch(lx, p + 1) == '"' || ch(lx, p + 1) == '\'')) {
-			int q = p[1];
+			int q = ch(lx, p + 1);
 
 			t->kind = q == '"' ? T_WSTRING : T_CHAR;
 			quoted(lx, t, p + 1, q);

@@ -96,7 +96,7 @@ static bool opt_is(const char *a, const char *name)
 {
 	size_t n = strlen(name);
 
-	if (strncmp(a, name, n))
+	if (strncmp(a, name, n) != 0)
 		return false;
 	if (!a[n])
 		return true;

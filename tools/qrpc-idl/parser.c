@@ -147,7 +147,7 @@ void p_fail(struct parser *p, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start just above; clang 14 misses it after the first file of a run
 	va_end(ap);
 	diag_error(p->d, &p->tok.loc, 2025, "%s", buf);
 	longjmp(*p->recover, 1);
@@ -1375,8 +1375,9 @@ static void parse_midl_pragma(struct parser *p, struct item_list *l)
 	p_next(p);
 	p_expect(p, '(');
 	action = p_expect_ident(p);
-	if (strcmp(action, "disable") && strcmp(action, "enable") &&
-	    strcmp(action, "default"))
+	if (strcmp(action, "disable") != 0 &&
+	    strcmp(action, "enable") != 0 &&
+	    strcmp(action, "default") != 0)
 		diag_error(p->d, &x->loc, 2025,
 			   "expected 'disable', 'enable' or 'default' in midl_pragma warning");
 	enable = strcmp(action, "disable") != 0;

@@ -98,7 +98,7 @@ TEST(explicit_acf_may_differ)
 	run_files(&r, files, 2, "t.idl", &o, false);
 	EXPECT_EQ(0, r.rc);
 	EXPECT_STREQ("", r.diag);
-	EXPECT_NE(NULL, strstr(r.dump, "      attrs async{acf}\n"));
+	EXPECT_TRUE(strstr(r.dump, "      attrs async{acf}\n") != NULL);
 	run_free(&r);
 }
 
@@ -129,11 +129,11 @@ TEST(contextual_words_in_acf)
 		"interface I { void async([in] long message, [in] long idempotent); }\n",
 		"interface I { [async] async([byte_count(idempotent)] message); }\n");
 	EXPECT_EQ(0, r.rc);
-	EXPECT_NE(NULL, strstr(r.dump,
+	EXPECT_TRUE(strstr(r.dump,
 		"    func async @1:20: void\n"
 		"      attrs async{acf}\n"
 		"      param message @1:36: long\n"
-		"        attrs in, byte_count(idempotent){acf}\n"));
+		"        attrs in, byte_count(idempotent){acf}\n") != NULL);
 	run_free(&r);
 }
 

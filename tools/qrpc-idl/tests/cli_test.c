@@ -134,7 +134,7 @@ TEST(stubs_not_implemented_header_written)
 	EXPECT_EQ(0, r.status);
 	EXPECT_STREQ("", r.err);
 	slurp("ok.h", r.out, sizeof(r.out));
-	EXPECT_NE(NULL, strstr(r.out, "void f("));
+	EXPECT_TRUE(strstr(r.out, "void f(") != NULL);
 }
 
 TEST(preprocessor_defines_and_locations)
@@ -181,8 +181,8 @@ TEST(preprocessor_failures)
 	W("e.idl", "#error stop here\n");
 	run(&r, "--syntax-only e.idl");
 	EXPECT_EQ(1, r.status);
-	EXPECT_NE(NULL, strstr(r.err,
-		"e.idl: error: error returned by the C preprocessor 'cpp' (exit status 1) [MIDL1003]\n"));
+	EXPECT_TRUE(strstr(r.err,
+		"e.idl: error: error returned by the C preprocessor 'cpp' (exit status 1) [MIDL1003]\n") != NULL);
 	run(&r, "--syntax-only --cpp /nonexistent/cpp e.idl");
 	EXPECT_EQ(1, r.status);
 	EXPECT_STREQ("e.idl: error: cannot execute C preprocessor '/nonexistent/cpp': No such file or directory [MIDL1005]\n",
@@ -219,8 +219,8 @@ TEST(acf_default_and_explicit)
 	W("other.acf", "interface Other { [async] F(); }\n");
 	run(&r, "--dump-ast a.idl");
 	EXPECT_EQ(0, r.status);
-	EXPECT_NE(NULL, strstr(r.out, "acf \"a.acf\"\n"));
-	EXPECT_NE(NULL, strstr(r.out, "      attrs async{acf}\n"));
+	EXPECT_TRUE(strstr(r.out, "acf \"a.acf\"\n") != NULL);
+	EXPECT_TRUE(strstr(r.out, "      attrs async{acf}\n") != NULL);
 	run(&r, "--syntax-only --acf other.acf a.idl");
 	EXPECT_EQ(0, r.status);
 	run(&r, "--syntax-only --no-acf a.idl");

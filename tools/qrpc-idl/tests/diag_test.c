@@ -130,13 +130,13 @@ TEST(source_lines)
 
 	cap_open(&c);
 	s = diag_source_line(&c.d, "f.idl", 2, &n);
-	ASSERT_NE(NULL, s);
+	ASSERT_TRUE(s != NULL);
 	EXPECT_EQ(7, n);	/* the CR is not part of it */
 	s = diag_source_line(&c.d, "f.idl", 3, &n);
-	ASSERT_NE(NULL, s);
+	ASSERT_TRUE(s != NULL);
 	EXPECT_EQ(0, strncmp("last", s, n));
-	EXPECT_EQ(NULL, diag_source_line(&c.d, "f.idl", 4, &n));
-	EXPECT_EQ(NULL, diag_source_line(&c.d, "<stdin>", 1, &n));
+	EXPECT_TRUE(diag_source_line(&c.d, "f.idl", 4, &n) == NULL);
+	EXPECT_TRUE(diag_source_line(&c.d, "<stdin>", 1, &n) == NULL);
 	cap_close(&c);
 }
 

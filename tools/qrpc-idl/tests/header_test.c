@@ -61,7 +61,7 @@ static char *gen(const char *idl, const char *acf)
 /* Fails the test, showing the header, if @want is not in @text. */
 #define EXPECT_HAS(text, want) do {					\
 	const char *t_ = (text);					\
-	ASSERT_NE(NULL, t_);						\
+	ASSERT_TRUE(t_ != NULL);					\
 	if (!strstr(t_, (want))) {					\
 		fprintf(stderr, "--- header:\n%s--- lacks:\n%s\n---\n",	\
 			t_, (want));					\
@@ -71,7 +71,7 @@ static char *gen(const char *idl, const char *acf)
 
 #define EXPECT_HASNT(text, bad) do {					\
 	const char *t_ = (text);					\
-	ASSERT_NE(NULL, t_);						\
+	ASSERT_TRUE(t_ != NULL);					\
 	if (strstr(t_, (bad))) {					\
 		fprintf(stderr, "--- header:\n%s--- has:\n%s\n---\n",	\
 			t_, (bad));					\

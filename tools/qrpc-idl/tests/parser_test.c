@@ -214,11 +214,11 @@ TEST(message_seed)
 		"}\n",
 		NULL);
 	EXPECT_EQ(0, r.rc);
-	EXPECT_NE(NULL, strstr(r.dump,
+	EXPECT_TRUE(strstr(r.dump,
 		"    func VarDataArray @6:16: void\n"
 		"      attrs message\n"
 		"      param lpMyArray @7:37: named(ARRAY_TYPE)\n"
-		"        attrs in, size_is(iSize)\n"));
+		"        attrs in, size_is(iSize)\n") != NULL);
 	run_free(&r);
 }
 
@@ -326,14 +326,17 @@ TEST(error_cap)
 {
 	struct run r;
 	char *src = malloc(100 * 8 + 1);
+	size_t len = 0;
 
-	src[0] = '\0';
-	for (int i = 0; i < 100; i++)
-		strcat(src, "bad x;\n");
+	for (int i = 0; i < 100; i++) {
+		memcpy(src + len, "bad x;\n", 7);
+		len += 7;
+	}
+	src[len] = '\0';
 	run_idl(&r, src, NULL);
 	EXPECT_EQ(50, r.errors);
-	EXPECT_NE(NULL, strstr(r.diag,
-		"compilation terminated due to -fmax-errors=50.\n"));
+	EXPECT_TRUE(strstr(r.diag,
+		"compilation terminated due to -fmax-errors=50.\n") != NULL);
 	run_free(&r);
 	free(src);
 }
@@ -344,12 +347,12 @@ TEST(nesting_is_bounded)
 	size_t n = 100000;
 	char *src = malloc(n * 2 + 32);
 
-	strcpy(src, "const long x = ");
+	memcpy(src, "const long x = ", 15);
 	memset(src + 15, '(', n);
-	strcpy(src + 15 + n, "1;");
+	memcpy(src + 15 + n, "1;", 3);
 	run_idl(&r, src, NULL);
 	EXPECT_EQ(-1, r.rc);
-	EXPECT_NE(NULL, strstr(r.diag, "error: nesting too deep (more than 200 levels) [MIDL2002]"));
+	EXPECT_TRUE(strstr(r.diag, "error: nesting too deep (more than 200 levels) [MIDL2002]") != NULL);
 	run_free(&r);
 
 	memset(src, '[', n);
