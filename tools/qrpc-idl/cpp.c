@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The preprocessor as a child process: fork/exec, its standard input
+ * The preprocessor as a child process (posix_spawn), its standard input
  * and output on pipes serviced together with poll() so that neither side
- * can block the other on a full pipe, and its standard error left on
- * ours so its own messages reach the user unchanged.
+ * can block the other on a full pipe.  Its standard error is left on
+ * ours so its own messages reach the user unchanged, except when the
+ * output may be cached (cpp_cache.h): then they are collected, shown,
+ * and kept with the entry to be shown again on a hit.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cpp.h"
+#include "cpp_cache.h"
 
 unsigned cpp_split_command(const char *cmd, char ***argv, char **storage)
 {
@@ -116,16 +122,21 @@ static int out_reserve(struct out_buf *b, size_t more)
 	return 0;
 }
 
-/* Feed @in to fd @wfd while draining @rfd into @b; both are closed. */
-static int pump(int wfd, int rfd, const char *const in[2],
-		const size_t in_len[2], struct out_buf *b)
+/*
+ * Feed @in to fd @wfd while draining @rfd[i] into @b[i] (@n_out of
+ * them); every fd is closed.  The preprocessor may write either stream
+ * at any time, so all are serviced together.
+ */
+static int pump(int wfd, int *rfd, struct out_buf *b, unsigned n_out,
+		const char *const in[2], const size_t in_len[2])
 {
-	unsigned part = 0;
+	unsigned part = 0, open_out = n_out;
 	size_t off = 0;
 	int ret = 0;
 
-	while (rfd >= 0) {
-		struct pollfd pf[2];
+	while (open_out) {
+		struct pollfd pf[3];
+		int who[3];
 		nfds_t n = 0;
 
 		while (wfd >= 0 && part < 2 && off == in_len[part]) {
@@ -136,11 +147,17 @@ static int pump(int wfd, int rfd, const char *const in[2],
 			close(wfd);
 			wfd = -1;
 		}
-		pf[n].fd = rfd;
-		pf[n++].events = POLLIN;
+		for (unsigned i = 0; i < n_out; i++) {
+			if (rfd[i] < 0)
+				continue;
+			pf[n].fd = rfd[i];
+			pf[n].events = POLLIN;
+			who[n++] = (int)i;
+		}
 		if (wfd >= 0) {
 			pf[n].fd = wfd;
-			pf[n++].events = POLLOUT;
+			pf[n].events = POLLOUT;
+			who[n++] = -1;
 		}
 		if (poll(pf, n, -1) < 0) {
 			if (errno == EINTR)
@@ -148,45 +165,55 @@ static int pump(int wfd, int rfd, const char *const in[2],
 			ret = -1;
 			break;
 		}
-		if (pf[0].revents) {
-			ssize_t r;
+		for (nfds_t k = 0; k < n; k++) {
+			int i = who[k];
 
-			if (out_reserve(b, 65536)) {
-				ret = -1;
-				break;
-			}
-			r = read(rfd, b->data + b->len, b->cap - b->len - 1);
-			if (r < 0 && errno == EINTR)
+			if (!pf[k].revents)
 				continue;
-			if (r <= 0) {
-				if (r < 0)
-					ret = -1;
-				close(rfd);
-				rfd = -1;
-			} else {
-				b->len += (size_t)r;
-			}
-		}
-		if (n > 1 && pf[1].revents) {
-			size_t chunk = in_len[part] - off;
-			ssize_t w;
+			if (i >= 0) {
+				struct out_buf *o = &b[i];
+				ssize_t r;
 
-			if (chunk > 65536)
-				chunk = 65536;
-			w = write(wfd, in[part] + off, chunk);
-			if (w < 0 && errno != EINTR && errno != EAGAIN) {
-				/* cpp stopped reading: its status says why. */
-				close(wfd);
-				wfd = -1;
-			} else if (w > 0) {
-				off += (size_t)w;
+				if (out_reserve(o, 65536)) {
+					ret = -1;
+					goto out;
+				}
+				r = read(rfd[i], o->data + o->len,
+					 o->cap - o->len - 1);
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0) {
+					if (r < 0)
+						ret = -1;
+					close(rfd[i]);
+					rfd[i] = -1;
+					open_out--;
+				} else {
+					o->len += (size_t)r;
+				}
+			} else {
+				size_t chunk = in_len[part] - off;
+				ssize_t w;
+
+				if (chunk > 65536)
+					chunk = 65536;
+				w = write(wfd, in[part] + off, chunk);
+				if (w < 0 && errno != EINTR && errno != EAGAIN) {
+					/* cpp stopped reading: its status says why. */
+					close(wfd);
+					wfd = -1;
+				} else if (w > 0) {
+					off += (size_t)w;
+				}
 			}
 		}
 	}
+out:
 	if (wfd >= 0)
 		close(wfd);
-	if (rfd >= 0)
-		close(rfd);
+	for (unsigned i = 0; i < n_out; i++)
+		if (rfd[i] >= 0)
+			close(rfd[i]);
 	return ret;
 }
 
@@ -222,82 +249,307 @@ static const char **build_argv(const struct cpp_options *o, char **words,
 	return argv;
 }
 
+static bool is_ident_start(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_ident_char(char c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Is @w (@n bytes) the name of a macro the user defines with -D? */
+static bool user_macro(const struct cpp_options *o, const char *w, size_t n)
+{
+	for (unsigned i = 0; i < o->n_args; i++) {
+		const char *a = o->args[i];
+
+		if (!strncmp(a, "-D", 2) && !strncmp(a + 2, w, n) &&
+		    (a[2 + n] == '\0' || a[2 + n] == '=' || a[2 + n] == '('))
+			return true;
+	}
+	return false;
+}
+
+bool cpp_needed(const struct cpp_options *o, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	/* Another preprocessor may add what it likes. */
+	if (o->cmd)
+		return true;
+	while (p < end) {
+		char c = *p;
+
+		if (is_ident_start(c)) {
+			const char *w = p;
+
+			while (p < end && is_ident_char(*p))
+				p++;
+			/* Every macro cpp predefines here starts with "__". */
+			if ((p - w >= 2 && w[0] == '_' && w[1] == '_') ||
+			    (p - w == 7 && !memcmp(w, "_Pragma", 7)) ||
+			    user_macro(o, w, (size_t)(p - w)))
+				return true;
+			continue;
+		}
+		if (c >= '0' && c <= '9') {
+			/* A number's suffix is not an identifier. */
+			while (p < end && (is_ident_char(*p) || *p == '.'))
+				p++;
+			continue;
+		}
+		switch (c) {
+		case '#':		/* a directive, or # and ## */
+		case '\r': case '\f': case '\v': case '\0':
+			return true;
+		case '%':		/* %: is # */
+			if (p + 1 < end && p[1] == ':')
+				return true;
+			break;
+		case '?':		/* a trigraph */
+			if (p + 1 < end && p[1] == '?')
+				return true;
+			break;
+		case '\\': {		/* a line splice, even with blanks */
+			const char *q = p + 1;
+
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q == end || *q == '\n')
+				return true;
+			break;
+		}
+		default:
+			break;
+		}
+		p++;
+	}
+	return false;
+}
+
+/*
+ * @name as execvp() would find it on $PATH, resolved here so that a
+ * missing preprocessor is reported once and the cache can tell one
+ * preprocessor from another.  Malloc'd, or NULL with errno set.
+ */
+static char *find_program(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *colon;
+	int err = ENOENT;
+
+	if (!name) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strchr(name, '/'))
+		return strdup(name);
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (p = path;; p = colon + 1) {
+		struct stat st;
+		size_t n;
+		char *cand;
+
+		colon = strchr(p, ':');
+		n = colon ? (size_t)(colon - p) : strlen(p);
+		if (asprintf(&cand, "%.*s%s%s", (int)n, p, n ? "/" : "",
+			     name) < 0)
+			return NULL;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(cand, X_OK) == 0)
+				return cand;
+			err = EACCES;
+		}
+		free(cand);
+		if (!colon)
+			break;
+	}
+	errno = err;
+	return NULL;
+}
+
+/* What a cached output depends on besides the files it names. */
+static const char *const key_env[] = {
+	"CPATH", "C_INCLUDE_PATH", "GCC_EXEC_PREFIX", "COMPILER_PATH",
+	"SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+};
+
+static char *build_key(const char *prog, const char *const *argv,
+		       const char *path, size_t *len)
+{
+	struct stat st;
+	char *key = NULL, *cwd;
+	FILE *fp;
+
+	if (stat(prog, &st))
+		return NULL;
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	fp = open_memstream(&key, len);
+	if (!fp) {
+		free(cwd);
+		return NULL;
+	}
+	fprintf(fp, "qrpc-idl cpp 1%c%s%c%llu %llu %llu %lld.%ld %lld.%ld%c",
+		0, prog, 0, (unsigned long long)st.st_dev,
+		(unsigned long long)st.st_ino,
+		(unsigned long long)st.st_size,
+		(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		(long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, 0);
+	for (unsigned i = 0; argv[i]; i++)
+		fprintf(fp, "arg %s%c", argv[i], 0);
+	fprintf(fp, "file %s%ccwd %s%c", path, 0, cwd, 0);
+	for (size_t i = 0; i < sizeof(key_env) / sizeof(key_env[0]); i++) {
+		const char *v = getenv(key_env[i]);
+
+		if (v)
+			fprintf(fp, "env %s=%s%c", key_env[i], v, 0);
+	}
+	free(cwd);
+	if (fclose(fp)) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
+/* A preprocessor that writes dependency files must run every time. */
+static bool may_cache(const struct cpp_options *o, const struct stat *st)
+{
+	return o->cache_dir && st && !getenv("DEPENDENCIES_OUTPUT") &&
+	       !getenv("SUNPRO_DEPENDENCIES");
+}
+
+/* The include path a cached output also depends on: -I and -iquote. */
+static void put_in_cache(const struct cpp_options *o, const char *key,
+			 size_t key_len, const char *path,
+			 const struct stat *st, const char *dir,
+			 const struct out_buf *out, const struct out_buf *err)
+{
+	const char **dirs = calloc(o->n_args + 1, sizeof(*dirs));
+	unsigned n = 0;
+
+	if (!dirs)
+		return;
+	dirs[n++] = dir;
+	for (unsigned i = 0; i < o->n_args; i++)
+		if (!strncmp(o->args[i], "-I", 2) && o->args[i][2])
+			dirs[n++] = o->args[i] + 2;
+	cpp_cache_put(o->cache_dir, key, key_len, path, st, dirs, n,
+		      out->data, out->len, err->data ? err->data : "",
+		      err->len);
+	free(dirs);
+}
+
+static void replay(const char *s, size_t len)
+{
+	if (len) {
+		fwrite(s, 1, len, stderr);
+		fflush(stderr);
+	}
+}
+
 int cpp_run(const struct cpp_options *o, struct diag *d, const char *path,
-	    const char *text, size_t len, char **out, size_t *out_len)
+	    const char *text, size_t len, const struct stat *input_st,
+	    char **out, size_t *out_len)
 {
 	const char *cmd = o->cmd ? o->cmd : "cpp";
 	struct src_loc loc = { .file = path, .line = 0, .col = 0 };
 	char **words = NULL, *storage = NULL, *dir = NULL, *prefix = NULL;
+	char *prog = NULL, *key = NULL;
 	const char **argv = NULL;
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 };
 	int err_pipe[2] = { -1, -1 };
-	struct out_buf b = { 0 };
+	struct out_buf b[2] = { 0 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
+	posix_spawn_file_actions_t fa;
+	bool cache = may_cache(o, input_st), fa_made = false;
 	unsigned n_words;
-	size_t prefix_len = 0;
-	int status, child_errno = 0, ret = -1;
+	size_t prefix_len = 0, key_len = 0;
+	int status, err, ret = -1;
 	pid_t pid;
 
 	*out = NULL;
 	*out_len = 0;
 	n_words = cpp_split_command(cmd, &words, &storage);
-	if (!n_words) {
+	if (!n_words || !words) {
 		diag_error(d, NULL, 1005, "no C preprocessor command given");
 		return -1;
+	}
+	prog = find_program(words[0]);
+	if (!prog) {
+		diag_error(d, &loc, errno == ENOENT ? 1005 : 1004,
+			   "cannot execute C preprocessor '%s': %s", words[0],
+			   strerror(errno));
+		goto out;
 	}
 	dir = dir_of(path);
 	prefix = make_prefix(path, &prefix_len);
 	argv = dir && prefix ? build_argv(o, words, n_words, dir) : NULL;
+	if (argv && cache) {
+		struct cpp_cache_entry e;
+
+		key = build_key(prog, argv, path, &key_len);
+		if (key && !cpp_cache_get(o->cache_dir, key, key_len, &e)) {
+			replay(e.err, e.err_len);
+			free(e.err);
+			*out = e.out;
+			*out_len = e.out_len;
+			ret = 0;
+			goto out;
+		}
+		cache = key != NULL;
+	}
 	if (!argv || pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) ||
-	    pipe2(err_pipe, O_CLOEXEC)) {
+	    (cache && pipe2(err_pipe, O_CLOEXEC)) ||
+	    posix_spawn_file_actions_init(&fa)) {
 		diag_error(d, &loc, 1004, "cannot run the C preprocessor: %s",
 			   strerror(errno ? errno : ENOMEM));
 		goto out;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	fa_made = true;
+	/* When cached, its messages are kept to be shown again on a hit. */
+	if (posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1) ||
+	    (cache && posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2))) {
 		diag_error(d, &loc, 1004, "cannot run the C preprocessor: %s",
-			   strerror(errno));
+			   strerror(ENOMEM));
 		goto out;
 	}
-	if (pid == 0) {
-		int e;
-
-		dup2(in_pipe[0], 0);
-		dup2(out_pipe[1], 1);
-		execvp(argv[0], (char *const *)argv);
-		e = errno;
-		if (write(err_pipe[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
+	fflush(NULL);
+	err = posix_spawn(&pid, prog, &fa, NULL, (char *const *)argv, environ);
+	if (err) {
+		diag_error(d, &loc, err == ENOENT ? 1005 : 1004,
+			   "cannot execute C preprocessor '%s': %s", argv[0],
+			   strerror(err));
+		goto out;
 	}
 	close(in_pipe[0]);
 	close(out_pipe[1]);
-	close(err_pipe[1]);
-	in_pipe[0] = out_pipe[1] = err_pipe[1] = -1;
+	in_pipe[0] = out_pipe[1] = -1;
+	if (cache) {
+		close(err_pipe[1]);
+		err_pipe[1] = -1;
+	}
 
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	{
 		const char *parts[2] = { prefix, text };
 		const size_t lens[2] = { prefix_len, len };
+		int rfd[2] = { out_pipe[0], err_pipe[0] };
 
-		ret = pump(in_pipe[1], out_pipe[0], parts, lens, &b);
+		ret = pump(in_pipe[1], rfd, b, cache ? 2 : 1, parts, lens);
 	}
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	in_pipe[1] = out_pipe[0] = -1;
+	in_pipe[1] = out_pipe[0] = err_pipe[0] = -1;
 
-	if (read(err_pipe[0], &child_errno, sizeof(child_errno)) !=
-	    sizeof(child_errno))
-		child_errno = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (child_errno) {
-		diag_error(d, &loc, child_errno == ENOENT ? 1005 : 1004,
-			   "cannot execute C preprocessor '%s': %s", argv[0],
-			   strerror(child_errno));
-		ret = -1;
-	} else if (WIFSIGNALED(status)) {
+	replay(b[1].data, b[1].len);
+	if (WIFSIGNALED(status)) {
 		diag_error(d, &loc, 1003,
 			   "C preprocessor '%s' killed by signal %d",
 			   argv[0], WTERMSIG(status));
@@ -311,15 +563,20 @@ int cpp_run(const struct cpp_options *o, struct diag *d, const char *path,
 		diag_error(d, &loc, 1002,
 			   "cannot read the C preprocessor's output");
 	}
-	if (!ret && out_reserve(&b, 0) == 0) {
-		b.data[b.len] = '\0';
-		*out = b.data;
-		*out_len = b.len;
-		b.data = NULL;
+	if (!ret && out_reserve(&b[0], 0) == 0) {
+		b[0].data[b[0].len] = '\0';
+		if (cache)
+			put_in_cache(o, key, key_len, path, input_st, dir,
+				     &b[0], &b[1]);
+		*out = b[0].data;
+		*out_len = b[0].len;
+		b[0].data = NULL;
 	} else {
 		ret = -1;
 	}
 out:
+	if (fa_made)
+		posix_spawn_file_actions_destroy(&fa);
 	for (int i = 0; i < 2; i++) {
 		if (in_pipe[i] >= 0)
 			close(in_pipe[i]);
@@ -328,7 +585,10 @@ out:
 		if (err_pipe[i] >= 0)
 			close(err_pipe[i]);
 	}
-	free(b.data);
+	free(b[0].data);
+	free(b[1].data);
+	free(key);
+	free(prog);
 	free(argv);
 	free(prefix);
 	free(dir);

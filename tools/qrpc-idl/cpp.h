@@ -7,7 +7,9 @@
 #ifndef QRPC_IDL_CPP_H
 #define QRPC_IDL_CPP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 
@@ -20,6 +22,8 @@ struct cpp_options {
 	/* User options in command-line order: "-Idir", "-DX=1", "-UX". */
 	const char *const *args;
 	unsigned n_args;
+	/* Where preprocessed imports are cached (cpp_cache.h); NULL: not. */
+	const char *cache_dir;
 };
 
 /*
@@ -29,11 +33,27 @@ struct cpp_options {
  * markers name the real file; @path's directory is searched first for
  * quoted includes, as if cpp had opened the file itself.
  *
+ * When @input_st (the stat of @path as it was read) is given and
+ * o->cache_dir is set, the output comes from the cache while nothing it
+ * was made from has changed, and goes into it otherwise.
+ *
  * On success returns 0 and a malloc'd, NUL-terminated *out.  On failure
  * reports a located error and returns -1.
  */
 int cpp_run(const struct cpp_options *o, struct diag *d, const char *path,
-	    const char *text, size_t len, char **out, size_t *out_len);
+	    const char *text, size_t len, const struct stat *input_st,
+	    char **out, size_t *out_len);
+
+/*
+ * Would the preprocessor change @text?  Not if it is the default one
+ * and the text has no directive (no '#', no "%:"), no line splice, no
+ * trigraph, no carriage return or other odd blank, and no identifier
+ * that could be a macro: none starting with "__" (__midl, __FILE__ and
+ * every other predefined one), no _Pragma, no -D name.  Its output would
+ * then be the text itself, comments aside, which the lexer skips: such
+ * files are not given to it, and most of a compilation's cost goes.
+ */
+bool cpp_needed(const struct cpp_options *o, const char *text, size_t len);
 
 /*
  * Split @cmd on spaces and tabs into a NULL-terminated malloc'd vector

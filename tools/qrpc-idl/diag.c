@@ -204,9 +204,18 @@ const char *diag_source_line(struct diag *d, const char *file,
 
 	if (!file || !line)
 		return NULL;
-	for (f = d->files; f; f = f->next)
-		if (!strcmp(f->name, file))
-			break;
+	/*
+	 * The lexer asks for every line of a file in turn: the file found
+	 * moves to the front, so the next lookup is one comparison.
+	 */
+	for (struct diag_file **pp = &d->files; (f = *pp); pp = &f->next) {
+		if (f->name != file && strcmp(f->name, file) != 0)
+			continue;
+		*pp = f->next;
+		f->next = d->files;
+		d->files = f;
+		break;
+	}
 	if (!f) {
 		/* Names like "<stdin>" and "<built-in>" are not files. */
 		f = new_file(d, file);

@@ -18,6 +18,7 @@
 /* Files already imported or being imported, by canonical name. */
 struct seen_file {
 	char *key;
+	char *given;		/* the path it was found by */
 	struct idl_file *file;	/* NULL while it is being parsed */
 	struct seen_file *next;
 };
@@ -45,6 +46,7 @@ void frontend_fini(struct frontend *fe)
 	for (s = fe->seen; s; s = sn) {
 		sn = s->next;
 		free(s->key);
+		free(s->given);
 		free(s);
 	}
 	for (t = fe->texts; t; t = tn) {
@@ -97,10 +99,12 @@ static bool file_exists(struct frontend *fe, const char *path)
 }
 
 /*
- * Read @path whole into a malloc'd, NUL-terminated buffer.  Returns NULL
- * with errno set on failure.
+ * Read @path whole into a malloc'd, NUL-terminated buffer; *st is its
+ * stat as opened, *have_st false for a memory file.  Returns NULL with
+ * errno set on failure.
  */
-static char *read_file(struct frontend *fe, const char *path, size_t *len)
+static char *read_file(struct frontend *fe, const char *path, size_t *len,
+		       struct stat *st, bool *have_st)
 {
 	const struct mem_file *m = find_mem(fe, path);
 	size_t cap = 0, n;
@@ -108,6 +112,7 @@ static char *read_file(struct frontend *fe, const char *path, size_t *len)
 	FILE *fp;
 
 	*len = 0;
+	*have_st = false;
 	if (m) {
 		buf = malloc(m->len + 1);
 		if (!buf)
@@ -124,6 +129,7 @@ static char *read_file(struct frontend *fe, const char *path, size_t *len)
 	fp = fopen(path, "rb");
 	if (!fp)
 		return NULL;
+	*have_st = fstat(fileno(fp), st) == 0;
 	for (;;) {
 		if (*len + 65536 + 1 > cap) {
 			cap = cap ? cap * 2 : (size_t)65536 * 2;
@@ -160,16 +166,23 @@ static char *read_file(struct frontend *fe, const char *path, size_t *len)
 /*
  * Read and preprocess @path; the text to lex comes back in *text
  * (owned by fe).  DOS editors end files with ^Z (0x1A), which cpp and
- * the lexer would see as a stray character: it is dropped first.
+ * the lexer would see as a stray character: it is dropped first.  Every
+ * file read from disk goes through the preprocessor cache: imports are
+ * shared by many compilations, and a file compiled is often imported by
+ * another (an edited one just replaces its entry).
  */
 static int load(struct frontend *fe, const char *path,
-		const struct src_loc *from, const char **text, size_t *len)
+		const struct src_loc *from, const char **text, size_t *len,
+		bool *raw_text)
 {
 	struct src_loc loc = { .file = path };
 	size_t raw_len, out_len;
 	char *raw, *out;
+	struct stat st;
+	bool have_st;
 
-	raw = read_file(fe, path, &raw_len);
+	*raw_text = false;
+	raw = read_file(fe, path, &raw_len, &st, &have_st);
 	if (!raw) {
 		diag_error(fe->diag, from ? from : &loc, 1001,
 			   "cannot open input file '%s': %s", path,
@@ -182,13 +195,14 @@ static int load(struct frontend *fe, const char *path,
 		return -1;
 	if (find_mem(fe, path))
 		diag_set_source(fe->diag, path, raw, raw_len);
-	if (fe->opts->no_cpp) {
+	if (fe->opts->no_cpp || !cpp_needed(&fe->opts->cpp, raw, raw_len)) {
 		*text = raw;
 		*len = raw_len;
+		*raw_text = true;
 		return 0;
 	}
-	if (cpp_run(&fe->opts->cpp, fe->diag, path, raw, raw_len, &out,
-		    &out_len))
+	if (cpp_run(&fe->opts->cpp, fe->diag, path, raw, raw_len,
+		    have_st ? &st : NULL, &out, &out_len))
 		return -1;
 	if (keep_text(fe, out))
 		return -1;
@@ -214,7 +228,10 @@ static struct seen_file *mark_seen(struct frontend *fe, const char *path)
 	if (!s)
 		return NULL;
 	s->key = canonical(fe, path);
-	if (!s->key) {
+	s->given = strdup(path);
+	if (!s->key || !s->given) {
+		free(s->key);
+		free(s->given);
 		free(s);
 		return NULL;
 	}
@@ -225,9 +242,14 @@ static struct seen_file *mark_seen(struct frontend *fe, const char *path)
 
 static struct seen_file *find_seen(struct frontend *fe, const char *path)
 {
-	char *key = canonical(fe, path);
 	struct seen_file *s;
+	char *key;
 
+	/* Most imports name a file as others did: no realpath() then. */
+	for (s = fe->seen; s; s = s->next)
+		if (!strcmp(s->given, path))
+			return s;
+	key = canonical(fe, path);
 	if (!key)
 		return NULL;
 	for (s = fe->seen; s; s = s->next)
@@ -327,11 +349,12 @@ static struct idl_file *parse_file(struct frontend *fe, const char *path,
 	struct idl_file *f;
 	const char *text;
 	size_t len;
+	bool raw;
 
-	if (load(fe, path, from, &text, &len))
+	if (load(fe, path, from, &text, &len, &raw))
 		return NULL;
-	f = parse_idl(&fe->ast, fe->diag, text, len, path, fe->opts->no_cpp,
-		      imported, &hook);
+	f = parse_idl(&fe->ast, fe->diag, text, len, path, raw, imported,
+		      &hook);
 	if (s)
 		s->file = f;
 	return f;
@@ -374,10 +397,11 @@ int frontend_run(struct frontend *fe, const char *path)
 	if (acf) {
 		const char *text;
 		size_t len;
+		bool raw;
 
-		if (!load(fe, acf, NULL, &text, &len))
-			acf_apply(&fe->ast, fe->diag, text, len, acf,
-				  o->no_cpp, o->acf_explicit);
+		if (!load(fe, acf, NULL, &text, &len, &raw))
+			acf_apply(&fe->ast, fe->diag, text, len, acf, raw,
+				  o->acf_explicit);
 		free(acf);
 	}
 	return fe->diag->errors ? -1 : 0;

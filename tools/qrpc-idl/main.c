@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cpp_cache.h"
 #include "frontend.h"
 #include "header.h"
 
@@ -29,6 +30,10 @@ static const char usage_text[] =
 "  --no-acf               do not look for the default ACF\n"
 "  --cpp CMD              preprocessor command (default: cpp)\n"
 "  --no-cpp               do not preprocess\n"
+"  --cpp-cache=DIR        cache preprocessed files in DIR (default:\n"
+"                         $QRPC_IDL_CACHE_DIR, else\n"
+"                         $XDG_CACHE_HOME/qrpc-idl or ~/.cache/qrpc-idl)\n"
+"  --no-cpp-cache         preprocess every file afresh\n"
 "\n"
 "Output:\n"
 "  --syntax-only          parse and merge the ACF, nothing else\n"
@@ -64,6 +69,8 @@ struct cli {
 	bool want_client, want_server, want_proxy;
 	struct frontend_options fe;
 	struct gen_options gen;
+	char *cache_dir;		/* the default, malloc'd */
+	bool cache_set;			/* --cpp-cache or --no-cpp-cache */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -136,6 +143,16 @@ static int parse_args(struct cli *c, struct diag *d, int argc, char **argv)
 			c->dump_ast = true;
 		} else if (!strcmp(a, "--no-cpp")) {
 			c->fe.no_cpp = true;
+		} else if (!strcmp(a, "--no-cpp-cache")) {
+			c->fe.cpp.cache_dir = NULL;
+			c->cache_set = true;
+		} else if (opt_is(a, "--cpp-cache")) {
+			v = opt_value(argc, argv, &i, "--cpp-cache");
+			if (!v || !*v)
+				return usage_error("missing directory after '%s'",
+						   "--cpp-cache");
+			c->fe.cpp.cache_dir = v;
+			c->cache_set = true;
 		} else if (!strcmp(a, "--no-acf")) {
 			c->fe.no_acf = true;
 		} else if (!strcmp(a, "-c")) {
@@ -242,6 +259,10 @@ int main(int argc, char **argv)
 		goto out;
 	c.fe.cpp.args = c.cpp_args;
 	c.fe.cpp.n_args = c.n_cpp_args;
+	if (!c.cache_set) {
+		c.cache_dir = cpp_cache_default_dir();
+		c.fe.cpp.cache_dir = c.cache_dir;
+	}
 	c.fe.include_dirs = c.include_dirs;
 	c.fe.n_include_dirs = c.n_include_dirs;
 	if (!c.syntax_only) {
@@ -273,6 +294,7 @@ out:
 		free((char *)c.cpp_args[i]);
 	free(c.cpp_args);
 	free(c.include_dirs);
+	free(c.cache_dir);
 	diag_fini(&d);
 	if (fflush(stdout))
 		ret = 1;

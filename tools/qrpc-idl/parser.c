@@ -130,7 +130,8 @@ bool p_is(const struct parser *p, int kind)
 
 bool p_is_word(const struct parser *p, const char *word)
 {
-	return p->tok.kind == T_IDENT && !strcmp(p->tok.text, word);
+	return p->tok.kind == T_IDENT && p->tok.text[0] == word[0] &&
+	       !strcmp(p->tok.text, word);
 }
 
 bool p_accept(struct parser *p, int kind)
@@ -639,35 +640,51 @@ static const char *const base_words[] = {
 	"signed", "unsigned",
 };
 
-static bool is_base_word(const char *s)
+/*
+ * Is @s one of the @n @words?  Called for nearly every identifier: the
+ * first letters are compared before strcmp() is called.
+ */
+static bool word_in(const char *s, const char *const *words, size_t n)
 {
-	for (size_t i = 0; i < sizeof(base_words) / sizeof(base_words[0]); i++)
-		if (!strcmp(s, base_words[i]))
+	for (size_t i = 0; i < n; i++)
+		if (words[i][0] == s[0] && !strcmp(s, words[i]))
 			return true;
 	return false;
 }
 
+#define WORD_IN(s, list) \
+	word_in((s), (list), sizeof(list) / sizeof((list)[0]))
+
+static bool is_base_word(const char *s)
+{
+	return WORD_IN(s, base_words);
+}
+
 /* C qualifiers and MS modifiers that carry nothing for IDL. */
+static const char *const skip_words[] = {
+	"__RPC_FAR", "volatile", "extern", "__far", "__near", "__ptr64",
+	"__ptr32", "__unaligned",
+};
+
 static bool is_skip_word(const char *s)
 {
-	return !strcmp(s, "__RPC_FAR") || !strcmp(s, "volatile") ||
-	       !strcmp(s, "extern") ||
-	       !strcmp(s, "__far") || !strcmp(s, "__near") ||
-	       !strcmp(s, "__ptr64") || !strcmp(s, "__ptr32") ||
-	       !strcmp(s, "__unaligned");
+	return WORD_IN(s, skip_words);
 }
+
+static const char *const callconv_words[] = {
+	"__stdcall", "_stdcall", "__cdecl", "_cdecl", "__fastcall", "__pascal",
+};
 
 static bool is_callconv(const char *s)
 {
-	return !strcmp(s, "__stdcall") || !strcmp(s, "_stdcall") ||
-	       !strcmp(s, "__cdecl") || !strcmp(s, "_cdecl") ||
-	       !strcmp(s, "__fastcall") || !strcmp(s, "__pascal");
+	return s[0] == '_' && WORD_IN(s, callconv_words);
 }
+
+static const char *const tag_words[] = { "struct", "union", "enum" };
 
 static bool is_tag_word(const char *s)
 {
-	return !strcmp(s, "struct") || !strcmp(s, "union") ||
-	       !strcmp(s, "enum");
+	return WORD_IN(s, tag_words);
 }
 
 /* Can @t (the token after '(' or a type position) begin a type? */

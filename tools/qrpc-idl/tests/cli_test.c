@@ -3,92 +3,9 @@
  * Unit test: the qrpc-idl command line, run as a program (the path is
  * compiled in as QRPC_IDL_BIN), with the system preprocessor.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "kselftest_harness.h"
 
-#ifndef QRPC_IDL_BIN
-#define QRPC_IDL_BIN "qrpc-idl"
-#endif
-
-struct cli_result {
-	int status;
-	char out[8192];
-	char err[8192];
-};
-
-static char dir[] = "/tmp/qrpc-idl-cli-XXXXXX";
-static pid_t dir_maker;
-
-static void write_file(const char *name, const char *text, size_t len)
-{
-	char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "wb");
-	if (!fp)
-		abort();
-	fwrite(text, 1, len, fp);
-	fclose(fp);
-}
-
-static void slurp(const char *name, char *buf, size_t cap)
-{
-	char path[256];
-	FILE *fp;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "rb");
-	if (fp) {
-		n = fread(buf, 1, cap - 1, fp);
-		fclose(fp);
-	}
-	buf[n] = '\0';
-}
-
-/* Run "qrpc-idl ARGS" in the test directory. */
-static void run(struct cli_result *r, const char *args)
-{
-	char cmd[1024];
-	int st;
-
-	snprintf(cmd, sizeof(cmd),
-		 "cd %s && %s %s >out.txt 2>err.txt </dev/null", dir,
-		 QRPC_IDL_BIN, args);
-	st = system(cmd);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp("out.txt", r->out, sizeof(r->out));
-	slurp("err.txt", r->err, sizeof(r->err));
-}
-
-#define W(name, text) write_file(name, text, sizeof(text) - 1)
-
-/* Each TEST runs in a child process: the directory is made before. */
-static void __attribute__((constructor)) make_dir(void)
-{
-	if (!mkdtemp(dir))
-		abort();
-	dir_maker = getpid();
-}
-
-/* Removed by the process that made it, which exits after every test. */
-static void __attribute__((destructor)) remove_dir(void)
-{
-	char cmd[300];
-
-	if (getpid() != dir_maker)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) == -1)
-		return;
-}
+#include "cli_util.h"
 
 TEST(version_and_help)
 {
@@ -248,14 +165,6 @@ TEST(import_search_path)
 	run(&r, "--syntax-only -I inc u.idl");
 	EXPECT_EQ(0, r.status);
 	EXPECT_STREQ("", r.err);
-}
-
-TEST(cleanup)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	EXPECT_EQ(0, system(cmd));
 }
 
 TEST_HARNESS_MAIN

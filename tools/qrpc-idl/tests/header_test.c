@@ -14,12 +14,10 @@
 
 #include "kselftest_harness.h"
 
+#include "cli_util.h"
 #include "frontend.h"
 #include "header.h"
 
-#ifndef QRPC_IDL_BIN
-#define QRPC_IDL_BIN "qrpc-idl"
-#endif
 
 /* The header for in-memory "t.idl" (and "t.acf"), NULL on errors. */
 static char *gen(const char *idl, const char *acf)
@@ -433,37 +431,6 @@ TEST(winrt_names)
 }
 
 /* ---- the binary, and gcc over what it writes ---- */
-
-static char dir[] = "/tmp/qrpc-idl-header-XXXXXX";
-
-static void __attribute__((constructor)) make_dir(void)
-{
-	if (!mkdtemp(dir))
-		abort();
-}
-
-static void put(const char *name, const char *text)
-{
-	char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "wb");
-	if (!fp)
-		abort();
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static int sh(const char *fmt, const char *a, const char *b)
-{
-	char cmd[2048];
-	int st;
-
-	snprintf(cmd, sizeof(cmd), fmt, dir, a, b);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* Just what the generated declarations need, to compile without Wine. */
 static const char mini_rpc_h[] =
