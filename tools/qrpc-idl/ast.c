@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "lexer.h"
 
 struct attr_entry {
 	const char *name;
@@ -78,5 +79,27 @@ const char *base_type_name(enum base_type b)
 
 	if ((unsigned)b < sizeof(names) / sizeof(names[0]) && names[b])
 		return names[b];
+	return "?";
+}
+
+const char *expr_op_spelling(int op)
+{
+	/* The one-character operators, each followed by its terminator. */
+	static const char singles[] = "!\0~\0-\0+\0*\0/\0%\0&\0|\0^\0<\0>\0.\0";
+
+	switch (op) {
+	case T_OROR: return "||";
+	case T_ANDAND: return "&&";
+	case T_EQ: return "==";
+	case T_NE: return "!=";
+	case T_LE: return "<=";
+	case T_GE: return ">=";
+	case T_SHL: return "<<";
+	case T_SHR: return ">>";
+	case T_ARROW: return "->";
+	}
+	for (size_t i = 0; i + 1 < sizeof(singles); i += 2)
+		if (singles[i] == op)
+			return &singles[i];
 	return "?";
 }

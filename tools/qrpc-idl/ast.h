@@ -342,6 +342,9 @@ void attr_append(struct attr **list, struct attr *add);
 
 const char *base_type_name(enum base_type b);
 
+/* How an expression's operator (a token kind or a character) is spelled. */
+const char *expr_op_spelling(int op);
+
 /* A stable text dump of the non-imported part of the tree. */
 void ast_dump(FILE *out, const struct ast *ast);
 /* The type as the dump prints it. */

@@ -52,25 +52,6 @@ static void dump_string(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
-static const char *op_name(int op)
-{
-	static char one[2];
-
-	switch (op) {
-	case T_OROR: return "||";
-	case T_ANDAND: return "&&";
-	case T_EQ: return "==";
-	case T_NE: return "!=";
-	case T_LE: return "<=";
-	case T_GE: return ">=";
-	case T_SHL: return "<<";
-	case T_SHR: return ">>";
-	case T_ARROW: return "->";
-	}
-	one[0] = (char)op;
-	one[1] = '\0';
-	return one;
-}
 
 void ast_dump_expr(FILE *out, const struct expr *e)
 {
@@ -95,14 +76,14 @@ void ast_dump_expr(FILE *out, const struct expr *e)
 		fputs(e->str, out);
 		break;
 	case EXPR_UNARY:
-		fprintf(out, "(%s", op_name(e->op));
+		fprintf(out, "(%s", expr_op_spelling(e->op));
 		ast_dump_expr(out, e->a);
 		fputc(')', out);
 		break;
 	case EXPR_BINARY:
 		fputc('(', out);
 		ast_dump_expr(out, e->a);
-		fprintf(out, " %s ", op_name(e->op));
+		fprintf(out, " %s ", expr_op_spelling(e->op));
 		ast_dump_expr(out, e->b);
 		fputc(')', out);
 		break;

@@ -501,25 +501,6 @@ static void tagged_body(struct hgen *h, const struct type *t)
 
 /* ---- expressions ---- */
 
-static const char *op_text(int op)
-{
-	static char one[2];
-
-	switch (op) {
-	case T_OROR: return "||";
-	case T_ANDAND: return "&&";
-	case T_EQ: return "==";
-	case T_NE: return "!=";
-	case T_LE: return "<=";
-	case T_GE: return ">=";
-	case T_SHL: return "<<";
-	case T_SHR: return ">>";
-	case T_ARROW: return "->";
-	}
-	one[0] = (char)op;
-	one[1] = '\0';
-	return one;
-}
 
 static void c_string(FILE *out, const char *s, size_t len)
 {
@@ -582,12 +563,12 @@ void hg_expr(struct hgen *h, const struct expr *e)
 		c_name(out, e->str);
 		break;
 	case EXPR_UNARY:
-		fputs(op_text(e->op), out);
+		fputs(expr_op_spelling(e->op), out);
 		operand(h, e->a);
 		break;
 	case EXPR_BINARY:
 		operand(h, e->a);
-		fprintf(out, " %s ", op_text(e->op));
+		fprintf(out, " %s ", expr_op_spelling(e->op));
 		operand(h, e->b);
 		break;
 	case EXPR_COND:
