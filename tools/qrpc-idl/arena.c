@@ -60,7 +60,8 @@ static struct arena_chunk *arena_grow(struct arena *a, size_t need)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Uninitialised: for callers that write every byte at once. */
+static void *arena_alloc_raw(struct arena *a, size_t size)
 {
 	const size_t align = sizeof(max_align_t);
 	struct arena_chunk *c = a->head;
@@ -74,13 +75,20 @@ void *arena_alloc(struct arena *a, size_t size)
 	p = (char *)c->data + c->pos;
 	c->pos += size;
 	a->used += size;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_alloc_raw(a, size);
+
 	memset(p, 0, size);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -259,6 +259,34 @@ static bool is_ident_char(char c)
 	return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
+static bool has_prefix(const char *w, size_t n, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+
+	return n >= pl && !memcmp(w, prefix, pl);
+}
+
+/*
+ * Could @w (@n bytes) be a macro the preprocessor defines by itself?
+ * With -undef, cpp predefines only the standard's macros (__STDC__ and
+ * the __STDC_* of <stdc-predef.h>, which it includes) and its dynamic
+ * ones (__FILE__, __LINE__, __COUNTER__, __has_include, ...), and we add
+ * __midl and __QRPC_IDL__.  Any name shaped __X__ counts, as do the
+ * __STDC, __has_ and __VA_ families and _Pragma; names such as __stdcall
+ * or __int64, which real files use as plain words, do not.
+ */
+static bool maybe_predefined(const char *w, size_t n)
+{
+	if (n >= 4 && w[0] == '_' && w[1] == '_' && w[n - 1] == '_' &&
+	    w[n - 2] == '_')
+		return true;
+	return has_prefix(w, n, "__STDC") || has_prefix(w, n, "__has_") ||
+	       has_prefix(w, n, "__VA_") ||
+	       (n == 6 && has_prefix(w, n, "__midl")) ||
+	       (n == 14 && has_prefix(w, n, "_STDC_PREDEF_H")) ||
+	       (n == 7 && has_prefix(w, n, "_Pragma"));
+}
+
 /* Is @w (@n bytes) the name of a macro the user defines with -D? */
 static bool user_macro(const struct cpp_options *o, const char *w, size_t n)
 {
@@ -272,6 +300,35 @@ static bool user_macro(const struct cpp_options *o, const char *w, size_t n)
 	return false;
 }
 
+/*
+ * Past the comment or literal at @p (which starts one); NULL if it does
+ * not end where cpp would end it (an unterminated one: cpp has warnings
+ * to give about it).
+ */
+static const char *skip_opaque(const char *p, const char *end)
+{
+	char q = *p;
+
+	if (q == '/' && p[1] == '*') {
+		for (p += 2; p + 1 < end; p++)
+			if (p[0] == '*' && p[1] == '/')
+				return p + 2;
+		return NULL;
+	}
+	if (q == '/') {			/* a // comment, to the newline */
+		while (p < end && *p != '\n')
+			p++;
+		return p;
+	}
+	for (p++; p < end && *p != '\n'; p++) {
+		if (*p == '\\' && p + 1 < end && p[1] != '\n')
+			p++;
+		else if (*p == q)
+			return p + 1;
+	}
+	return NULL;
+}
+
 bool cpp_needed(const struct cpp_options *o, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
@@ -279,6 +336,29 @@ bool cpp_needed(const struct cpp_options *o, const char *text, size_t len)
 	/* Another preprocessor may add what it likes. */
 	if (o->cmd)
 		return true;
+	/* What cpp does before it sees comments and strings. */
+	for (const char *q = text; q < end; q++) {
+		switch (*q) {
+		case '\r': case '\f': case '\v': case '\0':
+			return true;
+		case '?':		/* a trigraph */
+			if (q + 1 < end && q[1] == '?')
+				return true;
+			break;
+		case '\\': {		/* a line splice, even with blanks */
+			const char *r = q + 1;
+
+			while (r < end && (*r == ' ' || *r == '\t'))
+				r++;
+			if (r == end || *r == '\n')
+				return true;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	/* Then directives and macros, which comments and literals hide. */
 	while (p < end) {
 		char c = *p;
 
@@ -287,9 +367,11 @@ bool cpp_needed(const struct cpp_options *o, const char *text, size_t len)
 
 			while (p < end && is_ident_char(*p))
 				p++;
-			/* Every macro cpp predefines here starts with "__". */
-			if ((p - w >= 2 && w[0] == '_' && w[1] == '_') ||
-			    (p - w == 7 && !memcmp(w, "_Pragma", 7)) ||
+			/* L"..." and L'...' are literals, seen next. */
+			if (p - w == 1 && *w == 'L' && p < end &&
+			    (*p == '"' || *p == '\''))
+				continue;
+			if (maybe_predefined(w, (size_t)(p - w)) ||
 			    user_macro(o, w, (size_t)(p - w)))
 				return true;
 			continue;
@@ -300,30 +382,15 @@ bool cpp_needed(const struct cpp_options *o, const char *text, size_t len)
 				p++;
 			continue;
 		}
-		switch (c) {
-		case '#':		/* a directive, or # and ## */
-		case '\r': case '\f': case '\v': case '\0':
-			return true;
-		case '%':		/* %: is # */
-			if (p + 1 < end && p[1] == ':')
+		if (c == '"' || c == '\'' ||
+		    (c == '/' && p + 1 < end && (p[1] == '*' || p[1] == '/'))) {
+			p = skip_opaque(p, end);
+			if (!p)
 				return true;
-			break;
-		case '?':		/* a trigraph */
-			if (p + 1 < end && p[1] == '?')
-				return true;
-			break;
-		case '\\': {		/* a line splice, even with blanks */
-			const char *q = p + 1;
-
-			while (q < end && (*q == ' ' || *q == '\t'))
-				q++;
-			if (q == end || *q == '\n')
-				return true;
-			break;
+			continue;
 		}
-		default:
-			break;
-		}
+		if (c == '#' || (c == '%' && p + 1 < end && p[1] == ':'))
+			return true;	/* a directive, or # and ## */
 		p++;
 	}
 	return false;

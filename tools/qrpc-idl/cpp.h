@@ -46,12 +46,14 @@ int cpp_run(const struct cpp_options *o, struct diag *d, const char *path,
 
 /*
  * Would the preprocessor change @text?  Not if it is the default one
- * and the text has no directive (no '#', no "%:"), no line splice, no
- * trigraph, no carriage return or other odd blank, and no identifier
- * that could be a macro: none starting with "__" (__midl, __FILE__ and
- * every other predefined one), no _Pragma, no -D name.  Its output would
- * then be the text itself, comments aside, which the lexer skips: such
- * files are not given to it, and most of a compilation's cost goes.
+ * and the text has no line splice, trigraph, carriage return or other
+ * odd blank anywhere, and, outside comments and string and character
+ * literals, no directive (no '#', no "%:") and no identifier that could
+ * be a macro: none the preprocessor predefines (__midl, __FILE__, any
+ * __X__, the __STDC family; see cpp.c), no _Pragma, no -D name.  Its
+ * output would then be
+ * the text itself, comments aside, which the lexer skips: such files
+ * are not given to it, and most of a compilation's cost goes.
  */
 bool cpp_needed(const struct cpp_options *o, const char *text, size_t len);
 

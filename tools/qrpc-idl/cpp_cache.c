@@ -195,16 +195,20 @@ static uint64_t key_hash(const char *key, size_t len)
 	return h;
 }
 
-/* DIR/v1/hh/hhhhhhhhhhhhhh; the subdirectory alone when @sub. */
+/*
+ * DIR/v1/hhhhhhhhhhhhhhhh, or DIR/v1 itself when @dir_only.  One flat
+ * directory: creating a few hundred subdirectories made ext4 spread the
+ * entries' inodes over its block groups, which cost more than the
+ * lookups they were meant to save.
+ */
 static char *entry_path(const char *dir, const char *key, size_t len,
-			bool sub)
+			bool dir_only)
 {
-	char hex[17], *s;
+	char *s;
 
-	snprintf(hex, sizeof(hex), "%016llx",
-		 (unsigned long long)key_hash(key, len));
-	if ((sub ? asprintf(&s, "%s/v1/%.2s", dir, hex) :
-		   asprintf(&s, "%s/v1/%.2s/%s", dir, hex, hex + 2)) < 0)
+	if ((dir_only ? asprintf(&s, "%s/v1", dir) :
+			asprintf(&s, "%s/v1/%016llx", dir,
+				 (unsigned long long)key_hash(key, len))) < 0)
 		return NULL;
 	return s;
 }
@@ -391,17 +395,20 @@ out:
 	return ret;
 }
 
-static void make_dirs(const char *dir, const char *sub)
+/* A temporary file in @sub, making @dir and @sub first if need be. */
+static int make_temp(const char *dir, const char *sub, char *tmp)
 {
-	char *v1;
+	int fd = mkstemp(tmp);
 
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
 	if (mkdir(dir, 0777) && errno != EEXIST && mkdir_p(dir))
-		return;
-	if (asprintf(&v1, "%s/v1", dir) < 0)
-		return;
-	if (mkdir(v1, 0777) == 0 || errno == EEXIST)
-		mkdir(sub, 0777);
-	free(v1);
+		return -1;
+	if (mkdir(sub, 0777) && errno != EEXIST)
+		return -1;
+	/* mkstemp() may have filled the template in: put it back. */
+	memset(tmp + strlen(tmp) - 6, 'X', 6);
+	return mkstemp(tmp);
 }
 
 void cpp_cache_put(const char *dir, const char *key, size_t key_len,
@@ -431,8 +438,7 @@ void cpp_cache_put(const char *dir, const char *key, size_t key_len,
 		tmp = NULL;
 		goto out;
 	}
-	make_dirs(dir, sub);
-	fd = mkstemp(tmp);
+	fd = make_temp(dir, sub, tmp);
 	if (fd < 0)
 		goto out;
 	fp = fdopen(fd, "wb");

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,8 +131,19 @@ static char *read_file(struct frontend *fe, const char *path, size_t *len,
 	if (!fp)
 		return NULL;
 	*have_st = fstat(fileno(fp), st) == 0;
+	/* Room for the whole file at once, when its size is known. */
+	if (*have_st && S_ISREG(st->st_mode) && st->st_size >= 0 &&
+	    (uint64_t)st->st_size < SIZE_MAX / 2) {
+		cap = (size_t)st->st_size + 2;
+		buf = malloc(cap);
+		if (!buf) {
+			fclose(fp);
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
 	for (;;) {
-		if (*len + 65536 + 1 > cap) {
+		if (*len + 1 >= cap) {
 			cap = cap ? cap * 2 : (size_t)65536 * 2;
 			nb = realloc(buf, cap);
 			if (!nb) {

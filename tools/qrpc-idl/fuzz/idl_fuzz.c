@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the whole compiler but its file output: lexer,
- * parser, import handling, ACF merge, diagnostics, the semantic checks,
- * the AST dump and the header generator (writing to /dev/null).
+ * libFuzzer target for the whole compiler but its file output: the test
+ * of whether a file needs the preprocessor, lexer, parser, import
+ * handling, ACF merge, diagnostics, the semantic checks, the AST dump
+ * and the header generator (writing to /dev/null).
  *
  * The input is an IDL file, optionally followed by a NUL byte and an
  * ACF.  Both are in-memory files ("fuzz.idl", "fuzz.acf") read without
@@ -17,10 +18,14 @@
 #include <string.h>
 
 #include "check.h"
+#include "cpp.h"
 #include "frontend.h"
 #include "header.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Keeps cpp_needed()'s result from being optimised away. */
+static volatile int sink_byte;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -48,6 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		files[1].data = nul + 1;
 		files[1].len = size - files[0].len - 1;
 		o.n_mem_files = 2;
+	}
+	/* Whether cpp must run is decided over the same untrusted bytes. */
+	{
+		static const char *const args[] = { "-DX", "-DF(a)=a" };
+		struct cpp_options co = { .args = args, .n_args = 2 };
+
+		if (!cpp_needed(&co, text, files[0].len))
+			sink_byte ^= 1;
 	}
 	diag_init(&d, sink);
 	d.max_errors = 50;

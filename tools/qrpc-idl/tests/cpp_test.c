@@ -31,11 +31,22 @@ TEST(what_needs_the_preprocessor)
 		"typedef long a;\f\n",
 		"const char *s = \"?\?=\";\n",	/* trigraph */
 		"#pragma pack(4)\n",
-		"typedef __int3264 X;\n",	/* a predefined-like name */
 		"int x = __LINE__;\n",
+		"int x = __COUNTER__ + __midl + __QRPC_IDL__ + __GNUC__;\n",
+		"long v = __STDC_VERSION__;\n",
+		"long v = __STDC_ISO_10646__;\n",
+		"long v = __has_include(<x.h>);\n",
+		"long v = _STDC_PREDEF_H;\n",
 		"_Pragma(\"pack(4)\")\n",
 		"typedef USER_MACRO x;\n",	/* a -D name */
 		"typedef FN(long) y;\n",
+		"typedef long a; /* unterminated\n",
+		"const char *s = \"unterminated;\n",
+		"const char c = 'x;\n",
+		"/* # in a comment */ #define X\n",
+		"cpp_quote(\"x\") # \n",
+		"cpp_quote(\"\\\"\") __x__\n",	/* escaped quote, then __x__ */
+		"// a comment \\\n continued\n",
 	};
 	static const char *const no[] = {
 		"",
@@ -45,6 +56,14 @@ TEST(what_needs_the_preprocessor)
 		"cpp_quote(\"a \\\"quoted\\\" string\")\n",
 		"interface I { void f([in, size_is(n)] long *p, long n); }\n",
 		"typedef long _x, x__, a__b; %%\n",
+		"typedef __int64 (__stdcall *F)(__int3264 x, __midlx y);\n",
+		"typedef struct __tagX { long a; } X;\n",
+		"/* __stdcall, #define, USER_MACRO */ typedef long a;\n",
+		"// #include <x.h>, __LINE__\ntypedef long a;\n",
+		"cpp_quote(\"#include <x.h>\")\n",
+		"cpp_quote(\"__RPC_FAR \\\"#\\\"\")\n",
+		"const char c = '#', d = '\\'', *e = L\"__x\";\n",
+		"/* a / * b ** / */ typedef long a; /**/\n",
 	};
 	struct cpp_options other = { .cmd = "mycpp" };
 
