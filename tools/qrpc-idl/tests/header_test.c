@@ -522,6 +522,56 @@ TEST(out_dir_and_write_errors)
 			"err.txt%s%s", "", ""));
 }
 
+/*
+ * Headers of RPC interfaces need only qrpc's <rpc.h>, <rpcndr.h> and
+ * <rpcasync.h> (libshim/include/msrpc, installed for pkg-config
+ * qrpc-msrpc): as C with -pedantic and as C++, and RPC_ASYNC_STATE has
+ * Windows' x64 layout.
+ */
+TEST(qrpc_msrpc_headers_suffice)
+{
+	put("q.idl",
+	    "[uuid(7a98c250-6808-11cf-b73b-00aa00b677a9), version(1.0)]\n"
+	    "interface Q {\n"
+	    "  typedef long ARRAY_TYPE[];\n"
+	    "  typedef [context_handle] void *CTX;\n"
+	    "  typedef struct { small s; hyper h; wchar_t w; byte b;\n"
+	    "                   boolean f; error_status_t e; } S;\n"
+	    "  [message] void Show([in, string] char *p);\n"
+	    "  [message] void Arr([in, size_is(n)] ARRAY_TYPE a, [in] int n);\n"
+	    "  [maybe] void Hint([in] S *s);\n"
+	    "  void Later([in] handle_t h, [in] unsigned long d);\n"
+	    "  error_status_t Open([in] handle_t h, [out] CTX *c);\n"
+	    "}\n");
+	put("q.acf", "interface Q { [async] Later(); }\n");
+	put("q.c", "#include \"q.h\"\n"
+	    "#include <stddef.h>\n"
+	    "_Static_assert(sizeof(INT32) == 4 && sizeof(UINT64) == 8 &&\n"
+	    "  sizeof(WCHAR) == 2 && sizeof(hyper) == 8 &&\n"
+	    "  sizeof(small) == 1 && sizeof(ULONG) == 4, \"MIDL's sizes\");\n"
+	    "_Static_assert(sizeof(RPC_ASYNC_STATE) == 112 &&\n"
+	    "  offsetof(RPC_ASYNC_STATE, Event) == 40 &&\n"
+	    "  offsetof(RPC_ASYNC_STATE, u) == 48 &&\n"
+	    "  offsetof(RPC_ASYNC_STATE, Reserved) == 80, \"x64 layout\");\n"
+	    "_Static_assert(RPC_S_ASYNC_CALL_PENDING == 997 &&\n"
+	    "  RPC_S_INVALID_ASYNC_HANDLE == 1914 &&\n"
+	    "  RpcNotificationTypeCallback == 5, \"Windows values\");\n"
+	    "void f(PRPC_ASYNC_STATE st, CTX c)\n"
+	    "{\n"
+	    "\tLater(st, 0, 5);\n"
+	    "\tShow((char *)\"x\");\n"
+	    "\tOpen(0, &c);\n"
+	    "\t(void)Q_v1_0_c_ifspec;\n"
+	    "}\n");
+	ASSERT_EQ(0, sh("cd %s && " QRPC_IDL_BIN " --no-cpp -h q.h q.idl%s%s",
+			"", ""));
+	ASSERT_EQ(0, sh("cd %s && gcc -std=c11 -pedantic -Wall -Wextra -Werror "
+			"-fsyntax-only -I%s q.c%s", QRPC_MSRPC_INC, ""));
+	ASSERT_EQ(0, sh("cd %s && sed 's/_Static_assert/static_assert/' q.c "
+			">q.cc && g++ -std=c++11 -Wall -Wextra -Werror "
+			"-fsyntax-only -I%s q.cc%s", QRPC_MSRPC_INC, ""));
+}
+
 /* The examples of the issue, against Wine's rpc.h when it is here. */
 static const char *wine_dir(void)
 {
