@@ -423,12 +423,14 @@ static void walk_interface(struct walk *w, struct decl *x, enum place where)
 	note_type_name(w, x->name, &x->loc);
 	c->iface = x;
 	c->object = is_object(x);
+	c->pd_warned = false;
 	check_interface_async(c, x);
 	check_dup_procs(c, x->body);
 	walk_items(w, x->body, x->kind == DECL_DISPINTERFACE ?
 		   PL_DISPINTERFACE : PL_INTERFACE);
 	c->iface = saved;
 	c->object = saved_object;
+	c->pd_warned = false;
 }
 
 static void walk_items(struct walk *w, struct decl *list, enum place scope)

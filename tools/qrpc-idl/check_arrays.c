@@ -548,6 +548,26 @@ static bool ref_default(const struct check *c)
 	       !strcmp(pd->args->expr->str, "ref");
 }
 
+/*
+ * MIDL2038: an embedded pointer with no pointer attribute takes the
+ * interface's [pointer_default]; an RPC interface without one gets
+ * [unique], said once.  [object] and [local] interfaces default quietly.
+ */
+static void check_pointer_default(struct check *c, const struct field *f)
+{
+	const struct decl *i = c->iface;
+
+	if (!i || c->object || c->pd_warned ||
+	    attr_find(i->attrs, ATTR_POINTER_DEFAULT) ||
+	    attr_find(i->attrs, ATTR_LOCAL) ||
+	    outer_ptr_kind(f->attrs, f->type) != ATTR_UNKNOWN)
+		return;
+	c->pd_warned = true;
+	diag_warning(c->d, &f->loc, W_GENERAL, 2038,
+		     "interface '%s' has no [pointer_default]: embedded pointer '%s' is [unique]",
+		     i->name, f->name);
+}
+
 void check_fields(struct check *c, struct tagged *g, bool is_union)
 {
 	struct scope s = { .fields = g->fields };
@@ -578,6 +598,8 @@ void check_fields(struct check *c, struct tagged *g, bool is_union)
 			diag_error(c->d, &f->loc, 0,
 				   "conformant array '%s' must be the last field of the struct",
 				   f->name);
+		if (st && st->kind == TYPE_POINTER)
+			check_pointer_default(c, f);
 		if (st && st->kind == TYPE_POINTER && !is_union &&
 		    g->tag && ref_reaches(st->sub, g, ref_default(c), 0)) {
 			enum attr_id k = outer_ptr_kind(f->attrs, f->type);

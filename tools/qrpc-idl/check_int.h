@@ -40,6 +40,7 @@ struct check {
 	unsigned errors_before;
 	struct decl *iface;	/* the interface being walked, or NULL */
 	bool object;		/* ... and it is [object] */
+	bool pd_warned;		/* ... and MIDL2038 was given for it */
 	struct ptr_set *seen;	/* struct/union bodies already checked */
 };
 

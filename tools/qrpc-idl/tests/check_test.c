@@ -235,7 +235,7 @@ TEST(message_cannot_carry_session_state)
 		"interface IUnknown\n"
 		"{\n"
 		"}\n"
-		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0)]\n"
+		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0), pointer_default(unique)]\n"
 		"interface A\n"
 		"{\n"
 		"    typedef [context_handle] void *CTX;\n"
@@ -645,7 +645,7 @@ TEST(size_and_length_attributes)
 	struct run r;
 
 	run_check(&r,
-		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0)]\n"
+		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0), pointer_default(unique)]\n"
 		"interface A\n"
 		"{\n"
 		"    void F([in] float f, [in, size_is(f)] long *a);\n"
@@ -745,7 +745,7 @@ TEST(struct_shape_and_handles)
 	struct run r;
 
 	run_check(&r,
-		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0)]\n"
+		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0), pointer_default(unique)]\n"
 		"interface A\n"
 		"{\n"
 		"    typedef [context_handle] void *CTX;\n"
@@ -762,6 +762,39 @@ TEST(struct_shape_and_handles)
 		"t.idl:6:48: error: conformant array 'a' must be the last field of the struct\n"
 		"t.idl:7:26: error: field 'c' is a context handle; context handles can only be parameters or return values [MIDL2135]\n"
 		"t.idl:8:13: error: handle_t parameter 'h' cannot be [out]: handles are not transmitted [MIDL2180]\n",
+		r.diag);
+	run_free(&r);
+}
+
+TEST(embedded_pointers_need_a_pointer_default)
+{
+	struct run r;
+
+	run_check(&r,
+		"[uuid(11111111-2222-3333-4444-555555555555), version(1.0)]\n"
+		"interface A\n"
+		"{\n"
+		"    typedef [unique] long *PL;\n"
+		"    typedef struct { [ref] long *r; PL u; long *p; long *q; } S;\n"
+		"    void F([in] S *s);\n"
+		"}\n"
+		"[uuid(11111111-2222-3333-4444-555555555556), version(1.0),\n"
+		" pointer_default(unique)]\n"
+		"interface B\n"
+		"{\n"
+		"    typedef struct { long *p; } T;\n"
+		"}\n"
+		"[local]\n"
+		"interface C\n"
+		"{\n"
+		"    typedef struct { long *p; } U;\n"
+		"}\n",
+		NULL);
+	EXPECT_EQ(0, r.rc);
+	EXPECT_EQ(1, r.warnings);
+	/* Once, at the first pointer with no attribute of its own. */
+	EXPECT_STREQ(
+		"t.idl:5:49: warning: interface 'A' has no [pointer_default]: embedded pointer 'p' is [unique] [MIDL2038] [-Wgeneral]\n",
 		r.diag);
 	run_free(&r);
 }
