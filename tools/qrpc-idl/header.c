@@ -259,7 +259,26 @@ static const struct decl *typedef_group(struct hgen *h, const struct decl *d)
 	const struct type *root = hg_tagged_root(d->type);
 	const struct decl *n = d;
 	bool ctx = attr_find(d->attrs, ATTR_CONTEXT_HANDLE) != NULL;
+	const struct type *t = d->type;
+	bool c_only;
 
+	/*
+	 * "typedef enum E E;" before E's body: C++ has no such forward
+	 * declaration, and needs none (the tag names the type), so C++
+	 * skips it, as widl's headers do.
+	 */
+	c_only = t && t->kind == TYPE_ENUM && t->tagged && t->tagged->tag &&
+		 !hg_defines_tagged(t) &&
+		 !strcmp(hg_cname(h, d),
+			 hg_mangle(h, hg_tagged_ns(h, t->tagged),
+				   t->tagged->tag)) &&
+		 !(d->next && d->next->kind == DECL_TYPEDEF &&
+		   hg_tagged_root(d->next->type) == root);
+	if (c_only) {
+		fprintf(h->out, "#ifndef __cplusplus\ntypedef enum %s %s;\n"
+			"#endif\n", hg_cname(h, d), hg_cname(h, d));
+		return d;
+	}
 	fputs("typedef ", h->out);
 	hg_decl(h, d->type, hg_cname(h, d), HCTX_PLAIN);
 	if (ctx)

@@ -68,6 +68,8 @@ bool hg_mark_seen(struct hgen *h, const struct tagged *t);
 bool hg_was_seen(const struct hgen *h, const struct tagged *t);
 /* The tagged type a declaration's type is built on, or NULL. */
 const struct type *hg_tagged_root(const struct type *t);
+/* Is @t (a struct, union or enum) the place its body is written? */
+bool hg_defines_tagged(const struct type *t);
 void hg_indent(struct hgen *h);
 /* Whether a name refers to a type whose C spelling is "void". */
 bool hg_is_void(const struct type *t);

@@ -448,6 +448,12 @@ static bool defining(const struct type *t)
 				       !strcmp(a->file, b->file)));
 }
 
+bool hg_defines_tagged(const struct type *t)
+{
+	return t->tagged && t->tagged->defined && !t->tagged->imported &&
+	       defining(t);
+}
+
 static void tagged_body(struct hgen *h, const struct type *t)
 {
 	const struct tagged *g = t->tagged;

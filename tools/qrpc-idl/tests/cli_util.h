@@ -19,6 +19,10 @@
 #ifndef QRPC_IDL_BIN
 #define QRPC_IDL_BIN "qrpc-idl"
 #endif
+/* qrpc's own <rpc.h> set (libshim/include/msrpc), given by the Makefile. */
+#ifndef QRPC_MSRPC_INC
+#define QRPC_MSRPC_INC "libshim/include/msrpc"
+#endif
 
 struct cli_result {
 	int status;

@@ -430,6 +430,30 @@ TEST(winrt_names)
 	free(h);
 }
 
+/*
+ * "typedef enum E E;" ahead of E's body is C only: C++ refuses an enum
+ * declared without its body, and its tag already names the type.
+ */
+TEST(enum_forward_typedef_is_c_only)
+{
+	char *h = gen("typedef enum E E;\n"
+		      "typedef enum F G;\n"
+		      "enum E { EA, EB };\n"
+		      "enum F { FA };\n"
+		      "typedef struct { E e; } S;\n", NULL);
+
+	EXPECT_HAS(h, "#ifndef __cplusplus\ntypedef enum E E;\n#endif\n");
+	/* Another name than the tag's is needed by C++ too. */
+	EXPECT_HAS(h, "\ntypedef enum F G;\n");
+	free(h);
+	put("e.idl", "typedef enum E E;\nenum E { EA, EB };\n"
+	    "typedef struct { E e; } S;\n");
+	put("e.cc", "#include \"e.h\"\nS s = { EB };\n");
+	ASSERT_EQ(0, sh("cd %s && " QRPC_IDL_BIN " --no-cpp -h e.h e.idl && "
+			"g++ -Wall -Werror -fsyntax-only -I%s e.cc%s",
+			QRPC_MSRPC_INC, ""));
+}
+
 /* ---- the binary, and gcc over what it writes ---- */
 
 /* Just what the generated declarations need, to compile without Wine. */
