@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "acf.h"
+#include "cpp_lite.h"
 #include "frontend.h"
 #include "parser.h"
 
@@ -207,12 +208,24 @@ static int load(struct frontend *fe, const char *path,
 		return -1;
 	if (find_mem(fe, path))
 		diag_set_source(fe->diag, path, raw, raw_len);
-	if (fe->opts->no_cpp || !cpp_needed(&fe->opts->cpp, raw, raw_len)) {
-		*text = raw;
-		*len = raw_len;
-		*raw_text = true;
+	if (fe->opts->no_cpp || !cpp_needed(&fe->opts->cpp, raw, raw_len))
+		goto as_is;
+	switch (cpp_lite(&fe->opts->cpp, raw, raw_len, &out, &out_len)) {
+	case CPP_LITE_DONE:
+		if (keep_text(fe, out))
+			return -1;
+		*text = out;
+		*len = out_len;
 		return 0;
+	case CPP_LITE_NO_MEMORY:
+		diag_error(fe->diag, &loc, 1001, "cannot preprocess '%s': %s",
+			   path, strerror(ENOMEM));
+		return -1;
+	case CPP_LITE_DECLINED:
+		break;
 	}
+	if (fe->opts->cpp_lite_only)
+		goto as_is;
 	if (cpp_run(&fe->opts->cpp, fe->diag, path, raw, raw_len,
 		    have_st ? &st : NULL, &out, &out_len))
 		return -1;
@@ -220,6 +233,11 @@ static int load(struct frontend *fe, const char *path,
 		return -1;
 	*text = out;
 	*len = out_len;
+	return 0;
+as_is:
+	*text = raw;
+	*len = raw_len;
+	*raw_text = true;
 	return 0;
 }
 

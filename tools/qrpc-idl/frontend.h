@@ -28,6 +28,11 @@ struct frontend_options {
 	unsigned n_include_dirs;
 	struct cpp_options cpp;
 	bool no_cpp;
+	/*
+	 * Preprocess in-process only (cpp_lite.h); a file it declines is
+	 * read as with no_cpp.  For the fuzzer, which starts no programs.
+	 */
+	bool cpp_lite_only;
 	const char *acf_path;		/* NULL: NAME.acf beside the IDL */
 	bool acf_explicit;		/* --acf given */
 	bool no_acf;			/* do not look for one */

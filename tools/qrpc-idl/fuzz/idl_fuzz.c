@@ -6,9 +6,10 @@
  * and the header generator (writing to /dev/null).
  *
  * The input is an IDL file, optionally followed by a NUL byte and an
- * ACF.  Both are in-memory files ("fuzz.idl", "fuzz.acf") read without
- * the preprocessor, and nothing touches the disk, so imports can only
- * find the two files themselves (which exercises the cycle guard).
+ * ACF.  Both are in-memory files ("fuzz.idl", "fuzz.acf") preprocessed
+ * in-process only (cpp_lite.h; what it declines is read as it is), and
+ * nothing touches the disk, so imports can only find the two files
+ * themselves (which exercises the cycle guard).
  * Sanitizer reports, crashes and hangs are the bugs; parse errors are
  * the normal case.
  */
@@ -36,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "fuzz.idl", text, nul ? (size_t)(nul - text) : size },
 	};
 	struct frontend_options o = {
-		.no_cpp = true,
+		.cpp_lite_only = true,
 		.no_disk = true,
 		.mem_files = files,
 		.n_mem_files = 1,

@@ -249,8 +249,12 @@ TEST(where_the_cache_goes)
 
 	setup("g");
 	put("g/u.idl", user_idl);
-	/* A directive: a file cpp would not change is not preprocessed. */
-	put("g/inc/base.idl", "#define B char\ntypedef B BASE_T;\n");
+	/*
+	 * An #include: a file cpp would not change, or one that needs only
+	 * macros, is not given to it.
+	 */
+	put("g/inc/base.idl", "#include \"base_t.h\"\n");
+	put("g/inc/base_t.h", "typedef char BASE_T;\n");
 	age();
 	/* --no-cpp-cache: nothing written anywhere. */
 	run(&r, "--no-cpp-cache -I g/inc -h g/u.h g/u.idl");

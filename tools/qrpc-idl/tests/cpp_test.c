@@ -127,11 +127,51 @@ TEST(files_cpp_would_not_change_skip_it)
 	slurp("plain1.h", h1, sizeof(h1));
 	slurp("plain2.h", h2, sizeof(h2));
 	EXPECT_STREQ(h1, h2);
-	/* A directive makes it run. */
-	put("plain.acf", "#define X\ninterface P { }\n");
+	/* Macros and conditionals are done in-process (cpp_lite.h)... */
+	put("plain.acf", "#define X\n#ifdef X\ninterface P { }\n#endif\n");
+	ASSERT_EQ(0, sh("cd %s && PATH=$PWD/bin:$PATH " QRPC_IDL_BIN
+			" --no-cpp-cache -h plain1.h plain.idl%s%s", "", ""));
+	EXPECT_EQ(0, runs());
+	/* ...but an #include makes it run. */
+	put("inc.h", "\n");
+	put("plain.acf", "#include \"inc.h\"\ninterface P { }\n");
 	ASSERT_EQ(0, sh("cd %s && PATH=$PWD/bin:$PATH " QRPC_IDL_BIN
 			" --no-cpp-cache -h plain1.h plain.idl%s%s", "", ""));
 	EXPECT_EQ(1, runs());
+}
+
+TEST(macros_done_in_process_give_cpps_header_and_errors)
+{
+	struct cli_result a, b;
+	char h1[8192], h2[8192];
+
+	put("m.idl",
+	    "#define N 8\n#define SIZE(x) size_is(x)\n"
+	    "#ifndef __WIDL__\n#pragma winrt ns_prefix\n#endif\n"
+	    "[uuid(12345678-1234-1234-1234-123456789abc), version(1.0)]\n"
+	    "interface M {\n  typedef struct { long a[N]; } S;\n"
+	    "  void f([in] long n, [in, SIZE(n)] char *p);\n"
+	    "  void g([out] S *s, [in] Missing m);\n}\n");
+	run(&a, "--no-cpp-cache -h m1.h m.idl");
+	run(&b, "--no-cpp-cache --cpp cpp -h m2.h m.idl");
+	EXPECT_EQ(1, a.status);
+	EXPECT_EQ(1, b.status);
+	/* The error is located on the user's line and column either way. */
+	EXPECT_TRUE(strstr(a.err, "m.idl:10:") != NULL);
+	EXPECT_STREQ(a.err, b.err);
+	put("m.idl",
+	    "#define N 8\n#define SIZE(x) size_is(x)\n"
+	    "[uuid(12345678-1234-1234-1234-123456789abc), version(1.0)]\n"
+	    "interface M {\n  typedef struct { long a[N]; } S;\n"
+	    "  void f([in] long n, [in, SIZE(n)] char *p);\n}\n");
+	run(&a, "--no-cpp-cache -h m1.h m.idl");
+	run(&b, "--no-cpp-cache --cpp cpp -h m2.h m.idl");
+	ASSERT_EQ(0, a.status);
+	ASSERT_EQ(0, b.status);
+	slurp("m1.h", h1, sizeof(h1));
+	slurp("m2.h", h2, sizeof(h2));
+	EXPECT_STREQ(h1, h2);
+	EXPECT_TRUE(strstr(h1, "a[8]") != NULL);
 }
 
 TEST(errors_are_located_the_same_either_way)
