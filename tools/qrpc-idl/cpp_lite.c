@@ -591,8 +591,8 @@ static bool define(struct lite *l, const char *s, const char *e)
 	const char *w = skip_space(s, e), *p = skip_ident(w, e), *bs;
 	struct macro m = { 0 }, *old;
 	struct sbuf body = { 0 };
-	const char *pw[LITE_MAX_PARAMS];
-	size_t pn[LITE_MAX_PARAMS], total;
+	const char *pw[LITE_MAX_PARAMS] = { NULL };
+	size_t pn[LITE_MAX_PARAMS] = { 0 }, total;
 	char *block, *at;
 	bool ok;
 
@@ -753,7 +753,7 @@ static bool ex_op(struct expr *x, const char *op)
 	size_t n = strlen(op);
 
 	ex_space(x);
-	if ((size_t)(x->e - x->p) < n || memcmp(x->p, op, n))
+	if ((size_t)(x->e - x->p) < n || memcmp(x->p, op, n) != 0)
 		return false;
 	/* "<" is not the start of "<<" or "<=", nor "&" of "&&". */
 	if (n == 1 && x->p + 1 < x->e &&
@@ -1216,7 +1216,7 @@ static bool command_line(struct lite *l, const struct cpp_options *o)
 				undefine(l, w, n);
 			continue;
 		}
-		if (strncmp(a, "-D", 2)) {
+		if (strncmp(a, "-D", 2) != 0) {
 			ok = decline(l);
 			break;
 		}

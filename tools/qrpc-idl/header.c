@@ -767,14 +767,44 @@ static char *out_path(const struct gen_options *g, const char *path)
 	return strdup(path);
 }
 
+/*
+ * Write through to @full: /dev/null, a pipe, a terminal or a symbolic
+ * link must stay what they are, so they are opened, not renamed over.
+ */
+static int write_through(const struct ast *ast, const struct gen_options *g,
+			 const char *full, struct diag *d)
+{
+	FILE *fp = fopen(full, "w");
+	int err;
+
+	if (!fp) {
+		diag_error(d, NULL, 0, "cannot write '%s': %s", full,
+			   strerror(errno));
+		return -1;
+	}
+	err = header_emit(fp, ast, g) ? (ferror(fp) ? errno : ENOMEM) : 0;
+	if (fclose(fp) && !err)
+		err = errno;
+	if (!err)
+		return 0;
+	diag_error(d, NULL, 0, "cannot write '%s': %s", full, strerror(err));
+	return -1;
+}
+
 int header_write(const struct ast *ast, const struct gen_options *g,
 		 const char *path, struct diag *d)
 {
 	char *full = out_path(g, path), *tmp = NULL;
 	FILE *fp = NULL;
 	int fd, err = 0, ret = -1;
+	struct stat st;
 	mode_t mask;
 
+	if (full && !lstat(full, &st) && !S_ISREG(st.st_mode)) {
+		ret = write_through(ast, g, full, d);
+		free(full);
+		return ret;
+	}
 	if (!full || asprintf(&tmp, "%s.XXXXXX", full) < 0) {
 		tmp = NULL;
 		diag_error(d, NULL, 0, "out of memory writing the header");

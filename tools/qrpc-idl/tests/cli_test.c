@@ -54,6 +54,30 @@ TEST(stubs_not_implemented_header_written)
 	EXPECT_TRUE(strstr(r.out, "void f(") != NULL);
 }
 
+/*
+ * A header named as a pipe or a symbolic link is written through it,
+ * never renamed over it (as root, -h /dev/null once replaced the device
+ * with a file).
+ */
+TEST(special_files_are_written_through)
+{
+	char buf[8192];
+
+	W("sp.idl", "interface I { void f(long); }\n");
+	ASSERT_EQ(0, sh("cd %s && mkfifo fifo.h && (cat fifo.h >got.h &) && "
+			QRPC_IDL_BIN " -h fifo.h sp.idl && sleep 0.2 && "
+			"test -p fifo.h%s%s", "", ""));
+	slurp("got.h", buf, sizeof(buf));
+	EXPECT_TRUE(strstr(buf, "void f(") != NULL);
+	ASSERT_EQ(0, sh("cd %s && : >real.h && ln -s real.h link.h && "
+			QRPC_IDL_BIN " -h link.h sp.idl && test -L link.h%s%s",
+			"", ""));
+	slurp("real.h", buf, sizeof(buf));
+	EXPECT_TRUE(strstr(buf, "void f(") != NULL);
+	ASSERT_EQ(0, sh("cd %s && " QRPC_IDL_BIN " -h /dev/null sp.idl && "
+			"test -c /dev/null%s%s", "", ""));
+}
+
 TEST(preprocessor_defines_and_locations)
 {
 	struct cli_result r;
