@@ -6,11 +6,13 @@
  * values and sizes.  Windows is LLP64: LONG, ULONG and DWORD are 32 bits
  * here too, and WCHAR is 16.
  *
- * So far this set holds what headers written by qrpc-idl -h need, so
- * that an interface using MIDL's own types compiles with no Windows
- * headers.  The run-time functions (RpcBinding*, RpcServer*, RpcAsync*)
- * come with the stubs; until then they are not declared, so a program
- * that calls one fails to compile rather than to link.
+ * It holds what headers written by qrpc-idl -h need, so that an
+ * interface using MIDL's own types compiles with no Windows headers, and
+ * declares the run time libqrpc-msrpc implements so far: string bindings
+ * and binding handles (<rpcdce.h>) and RpcTryExcept and its family
+ * (<rpcexcept.h>).  The functions not yet provided
+ * (RpcServer*, RpcAsync*) are not declared, so a program that calls one
+ * fails to compile rather than to link.
  */
 #ifndef QRPC_MSRPC_RPC_H
 #define QRPC_MSRPC_RPC_H
@@ -76,10 +78,15 @@ typedef WCHAR *RPC_WSTR;
 #define RPC_S_BUFFER_TOO_SMALL		122
 #define RPC_S_ASYNC_CALL_PENDING	997
 #define RPC_S_INVALID_STRING_BINDING	1700
+#define RPC_S_WRONG_KIND_OF_BINDING	1701
 #define RPC_S_INVALID_BINDING		1702
 #define RPC_S_PROTSEQ_NOT_SUPPORTED	1703
 #define RPC_S_INVALID_RPC_PROTSEQ	1704
+#define RPC_S_INVALID_STRING_UUID	1705
 #define RPC_S_INVALID_ENDPOINT_FORMAT	1706
+#define RPC_S_INVALID_NET_ADDR		1707
+#define RPC_S_NO_ENDPOINT_FOUND		1708
+#define RPC_S_INVALID_TIMEOUT		1709
 #define RPC_S_ALREADY_REGISTERED	1711
 #define RPC_S_ALREADY_LISTENING		1713
 #define RPC_S_NOT_LISTENING		1715
@@ -92,6 +99,10 @@ typedef WCHAR *RPC_WSTR;
 #define RPC_S_CALL_FAILED		1726
 #define RPC_S_CALL_FAILED_DNE		1727
 #define RPC_S_INVALID_BOUND		1734
+#define RPC_S_STRING_TOO_LONG		1743
+#define RPC_S_PROCNUM_OUT_OF_RANGE	1745
+#define RPC_S_UNKNOWN_AUTHN_SERVICE	1747
+#define RPC_S_INTERNAL_ERROR		1766
 #define RPC_S_CANNOT_SUPPORT		1764
 #define RPC_X_SS_IN_NULL_CONTEXT	1775
 #define RPC_X_SS_CONTEXT_DAMAGED	1777
@@ -112,6 +123,8 @@ typedef WCHAR *RPC_WSTR;
 }
 #endif
 
+#include <rpcdce.h>
 #include <rpcasync.h>
+#include <rpcexcept.h>
 
 #endif
