@@ -216,7 +216,7 @@ static bool local_protseq(const char *p)
  * Windows' others are valid but not here; anything that is not shaped
  * like one (nca + letters, digits and '_') is not a protocol sequence.
  */
-static RPC_STATUS check_protseq(const char *p)
+RPC_STATUS msrpc_check_protseq(const char *p)
 {
 	if (local_protseq(p))
 		return RPC_S_OK;
@@ -258,6 +258,7 @@ static void free_binding(struct msrpc_binding *b)
 	b->magic = 0;
 	if (b->qb)
 		qrpc_binding_free(b->qb);
+	pthread_mutex_destroy(&b->lock);
 	free(b->obj_uuid);
 	free(b->protseq);
 	free(b->net_addr);
@@ -268,16 +269,12 @@ static void free_binding(struct msrpc_binding *b)
 
 static int apply_option(struct msrpc_binding *b, ULONG option);
 
-/* Make the libqrpc binding for @b's port, and give it @b's options. */
-static RPC_STATUS connect_port(struct msrpc_binding *b)
+/* Make the libqrpc binding for port @name, with @b's options. */
+static RPC_STATUS connect_name(struct msrpc_binding *b, const char *name)
 {
-	const char *name = !strcmp(b->protseq, "qrpc") && *b->net_addr ?
-			   b->net_addr : b->endpoint;
 	char *s;
 	int ret;
 
-	if (!*name)
-		return RPC_S_OK;	/* partially bound: no port yet */
 	if (asprintf(&s, "qrpc:%s", name) < 0)
 		return RPC_S_OUT_OF_MEMORY;
 	ret = qrpc_binding_create(s, &b->qb);
@@ -292,6 +289,38 @@ static RPC_STATUS connect_port(struct msrpc_binding *b)
 	return RPC_S_OK;
 }
 
+/* The port the string binding names, if it names one. */
+static RPC_STATUS connect_port(struct msrpc_binding *b)
+{
+	const char *name = !strcmp(b->protseq, "qrpc") && *b->net_addr ?
+			   b->net_addr : b->endpoint;
+
+	return *name ? connect_name(b, name) : RPC_S_OK;
+}
+
+struct qrpc_binding *msrpc_binding_port(struct msrpc_binding *b,
+					const RPC_PROTSEQ_ENDPOINT *endpoints,
+					unsigned int n, RPC_STATUS *st)
+{
+	struct qrpc_binding *qb;
+
+	pthread_mutex_lock(&b->lock);
+	*st = RPC_S_NO_ENDPOINT_FOUND;
+	for (unsigned int i = 0; !b->qb && endpoints && i < n; i++) {
+		const char *p = (const char *)endpoints[i].RpcProtocolSequence;
+
+		if (p && endpoints[i].Endpoint && !strcmp(p, b->protseq)) {
+			*st = connect_name(b, (const char *)endpoints[i].Endpoint);
+			break;
+		}
+	}
+	qb = b->qb;
+	if (qb)
+		*st = RPC_S_OK;
+	pthread_mutex_unlock(&b->lock);
+	return qb;
+}
+
 static RPC_STATUS from_parts(const struct parts *p,
 			     RPC_BINDING_HANDLE *Binding)
 {
@@ -302,6 +331,7 @@ static RPC_STATUS from_parts(const struct parts *p,
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return RPC_S_OUT_OF_MEMORY;
+	pthread_mutex_init(&b->lock, NULL);
 	field[P_UUID] = &b->obj_uuid;
 	field[P_PROTSEQ] = &b->protseq;
 	field[P_ADDR] = &b->net_addr;
@@ -315,7 +345,7 @@ static RPC_STATUS from_parts(const struct parts *p,
 		}
 	}
 	default_options(b);
-	st = check_protseq(b->protseq);
+	st = msrpc_check_protseq(b->protseq);
 	if (st == RPC_S_OK && !local_address(b->net_addr) &&
 	    strcmp(b->protseq, "qrpc") != 0)
 		st = RPC_S_INVALID_NET_ADDR;
@@ -507,8 +537,11 @@ RPC_STATUS RPC_ENTRY RpcBindingSetOption(RPC_BINDING_HANDLE hBinding,
 	st = check_option(option, &v);
 	if (st != RPC_S_OK)
 		return st;
+	pthread_mutex_lock(&b->lock);
 	b->opt[option] = v;
-	return apply_option(b, option) ? RPC_S_INVALID_ARG : RPC_S_OK;
+	st = apply_option(b, option) ? RPC_S_INVALID_ARG : RPC_S_OK;
+	pthread_mutex_unlock(&b->lock);
+	return st;
 }
 
 RPC_STATUS RPC_ENTRY RpcBindingInqOption(RPC_BINDING_HANDLE hBinding,
@@ -521,7 +554,9 @@ RPC_STATUS RPC_ENTRY RpcBindingInqOption(RPC_BINDING_HANDLE hBinding,
 		return RPC_S_INVALID_BINDING;
 	if (!pOptionValue || check_option(option, &v) == RPC_S_INVALID_ARG)
 		return RPC_S_INVALID_ARG;
+	pthread_mutex_lock(&b->lock);
 	*pOptionValue = b->opt[option];
+	pthread_mutex_unlock(&b->lock);
 	return RPC_S_OK;
 }
 

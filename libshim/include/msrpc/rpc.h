@@ -8,10 +8,11 @@
  *
  * It holds what headers written by qrpc-idl -h need, so that an
  * interface using MIDL's own types compiles with no Windows headers, and
- * declares the run time libqrpc-msrpc implements so far: string bindings
- * and binding handles (<rpcdce.h>) and RpcTryExcept and its family
+ * declares the run time libqrpc-msrpc implements so far: string bindings,
+ * binding handles and servers (<rpcdce.h>), what stubs and the run time
+ * exchange (<rpcdcep.h>), and RpcTryExcept and its family
  * (<rpcexcept.h>).  The functions not yet provided
- * (RpcServer*, RpcAsync*) are not declared, so a program that calls one
+ * (RpcAsync*) are not declared, so a program that calls one
  * fails to compile rather than to link.
  */
 #ifndef QRPC_MSRPC_RPC_H
@@ -73,9 +74,11 @@ typedef WCHAR *RPC_WSTR;
 
 /* Status codes, as winerror.h numbers them. */
 #define RPC_S_OK			0
+#define RPC_S_ACCESS_DENIED		5
 #define RPC_S_OUT_OF_MEMORY		14
 #define RPC_S_INVALID_ARG		87
 #define RPC_S_BUFFER_TOO_SMALL		122
+#define RPC_S_SERVER_OUT_OF_MEMORY	1130
 #define RPC_S_ASYNC_CALL_PENDING	997
 #define RPC_S_INVALID_STRING_BINDING	1700
 #define RPC_S_WRONG_KIND_OF_BINDING	1701
@@ -88,7 +91,9 @@ typedef WCHAR *RPC_WSTR;
 #define RPC_S_NO_ENDPOINT_FOUND		1708
 #define RPC_S_INVALID_TIMEOUT		1709
 #define RPC_S_ALREADY_REGISTERED	1711
+#define RPC_S_TYPE_ALREADY_REGISTERED	1712
 #define RPC_S_ALREADY_LISTENING		1713
+#define RPC_S_NO_PROTSEQS_REGISTERED	1714
 #define RPC_S_NOT_LISTENING		1715
 #define RPC_S_UNKNOWN_MGR_TYPE		1716
 #define RPC_S_UNKNOWN_IF		1717
@@ -99,6 +104,7 @@ typedef WCHAR *RPC_WSTR;
 #define RPC_S_CALL_FAILED		1726
 #define RPC_S_CALL_FAILED_DNE		1727
 #define RPC_S_INVALID_BOUND		1734
+#define RPC_S_MAX_CALLS_TOO_SMALL	1742
 #define RPC_S_STRING_TOO_LONG		1743
 #define RPC_S_PROCNUM_OUT_OF_RANGE	1745
 #define RPC_S_UNKNOWN_AUTHN_SERVICE	1747
@@ -124,6 +130,7 @@ typedef WCHAR *RPC_WSTR;
 #endif
 
 #include <rpcdce.h>
+#include <rpcdcep.h>
 #include <rpcasync.h>
 #include <rpcexcept.h>
 

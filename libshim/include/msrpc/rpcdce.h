@@ -119,6 +119,95 @@ RPC_STATUS RPC_ENTRY RpcBindingSetOption(RPC_BINDING_HANDLE hBinding,
 RPC_STATUS RPC_ENTRY RpcBindingInqOption(RPC_BINDING_HANDLE hBinding,
 					 ULONG option, ULONG_PTR *pOptionValue);
 
+/* Servers.  See RpcServerListen(3). */
+typedef void RPC_MGR_EPV;
+
+typedef struct _RPC_IF_ID {
+	UUID Uuid;
+	unsigned short VersMajor;
+	unsigned short VersMinor;
+} RPC_IF_ID;
+
+typedef struct _RPC_POLICY {
+	unsigned int Length;
+	ULONG EndpointFlags;		/* RPC_C_MQ_* for ncadg_mq */
+	ULONG NICFlags;
+} RPC_POLICY, *PRPC_POLICY;
+
+/* RpcServerRegisterIfEx() and RpcServerRegisterIf2() flags. */
+#define RPC_IF_AUTOLISTEN			0x0001
+#define RPC_IF_OLE				0x0002
+#define RPC_IF_ALLOW_UNKNOWN_AUTHORITY		0x0004
+#define RPC_IF_ALLOW_SECURE_ONLY		0x0008
+#define RPC_IF_ALLOW_CALLBACKS_WITH_NO_AUTH	0x0010
+#define RPC_IF_ALLOW_LOCAL_ONLY			0x0020
+#define RPC_IF_SEC_NO_CACHE			0x0040
+
+typedef RPC_STATUS RPC_ENTRY RPC_IF_CALLBACK_FN(RPC_IF_HANDLE InterfaceUuid,
+						void *Context);
+
+RPC_STATUS RPC_ENTRY RpcServerUseProtseqEpA(RPC_CSTR Protseq,
+					    unsigned int MaxCalls,
+					    RPC_CSTR Endpoint,
+					    void *SecurityDescriptor);
+RPC_STATUS RPC_ENTRY RpcServerUseProtseqEpW(RPC_WSTR Protseq,
+					    unsigned int MaxCalls,
+					    RPC_WSTR Endpoint,
+					    void *SecurityDescriptor);
+RPC_STATUS RPC_ENTRY RpcServerUseProtseqEpExA(RPC_CSTR Protseq,
+					      unsigned int MaxCalls,
+					      RPC_CSTR Endpoint,
+					      void *SecurityDescriptor,
+					      PRPC_POLICY Policy);
+RPC_STATUS RPC_ENTRY RpcServerUseProtseqEpExW(RPC_WSTR Protseq,
+					      unsigned int MaxCalls,
+					      RPC_WSTR Endpoint,
+					      void *SecurityDescriptor,
+					      PRPC_POLICY Policy);
+RPC_STATUS RPC_ENTRY RpcServerRegisterIf(RPC_IF_HANDLE IfSpec,
+					 UUID *MgrTypeUuid,
+					 RPC_MGR_EPV *MgrEpv);
+RPC_STATUS RPC_ENTRY RpcServerRegisterIfEx(RPC_IF_HANDLE IfSpec,
+					   UUID *MgrTypeUuid,
+					   RPC_MGR_EPV *MgrEpv,
+					   unsigned int Flags,
+					   unsigned int MaxCalls,
+					   RPC_IF_CALLBACK_FN *IfCallback);
+RPC_STATUS RPC_ENTRY RpcServerRegisterIf2(RPC_IF_HANDLE IfSpec,
+					  UUID *MgrTypeUuid,
+					  RPC_MGR_EPV *MgrEpv,
+					  unsigned int Flags,
+					  unsigned int MaxCalls,
+					  unsigned int MaxRpcSize,
+					  RPC_IF_CALLBACK_FN *IfCallbackFn);
+RPC_STATUS RPC_ENTRY RpcServerUnregisterIf(RPC_IF_HANDLE IfSpec,
+					   UUID *MgrTypeUuid,
+					   unsigned int WaitForCallsToComplete);
+RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads,
+				     unsigned int MaxCalls,
+				     unsigned int DontWait);
+RPC_STATUS RPC_ENTRY RpcMgmtStopServerListening(RPC_BINDING_HANDLE Binding);
+RPC_STATUS RPC_ENTRY RpcMgmtWaitServerListen(void);
+RPC_STATUS RPC_ENTRY RpcServerTestCancel(RPC_BINDING_HANDLE BindingHandle);
+
+/*
+ * A qrpc extension: the caller of the call @Binding is the server's handle
+ * to (NULL: the call this thread runs), as the kernel stamped it.  Any of
+ * the pointers may be NULL.  RPC_S_OK, RPC_S_NO_CALL_ACTIVE or
+ * RPC_S_INVALID_BINDING.
+ */
+RPC_STATUS RPC_ENTRY QrpcServerInqCaller(RPC_BINDING_HANDLE Binding,
+					 int32_t *Pid, uint32_t *Uid,
+					 uint32_t *Gid);
+
+#ifdef UNICODE
+#define RpcServerUseProtseqEp		RpcServerUseProtseqEpW
+#define RpcServerUseProtseqEpEx		RpcServerUseProtseqEpExW
+#else
+#define RpcServerUseProtseqEp		RpcServerUseProtseqEpA
+#define RpcServerUseProtseqEpEx		RpcServerUseProtseqEpExA
+#endif
+
 #ifdef UNICODE
 #define RpcStringBindingCompose		RpcStringBindingComposeW
 #define RpcStringBindingParse		RpcStringBindingParseW
