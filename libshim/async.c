@@ -398,8 +398,26 @@ int qrpc_async_cancel(struct qrpc_async *a, int abortive)
 
 	if (qrpc_async_status(a) != QRPC_ASYNC_PENDING)
 		return -EALREADY;
-	if (ioctl(ch->fd, QRPC_IOC_CANCEL, &io) < 0)
-		return errno == ENOENT ? -EALREADY : -errno;
+	/*
+	 * Without io_uring the call is made by a thread of its own, which
+	 * may not have reached the module yet: the module does not know it
+	 * (ENOENT) although it is pending.  An abortive cancel settles it
+	 * here all the same; a cooperative one tries again until the call
+	 * is there to be told (or is over), for a second at most.
+	 */
+	for (int tries = 0;; tries++) {
+		if (ioctl(ch->fd, QRPC_IOC_CANCEL, &io) == 0)
+			break;
+		if (errno != ENOENT)
+			return -errno;
+		if (qrpc_async_status(a) != QRPC_ASYNC_PENDING)
+			return -EALREADY;
+		if (abortive)
+			break;
+		if (tries == 1000)
+			return -EAGAIN;
+		usleep(1000);
+	}
 	/*
 	 * An abortive cancel has completed the call in the module; settle the
 	 * handle now rather than when the runtime sees the completion, unless

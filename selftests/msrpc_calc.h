@@ -2,8 +2,10 @@
 /*
  * A small interface, Calc, with its server stub and manager written by
  * hand as qrpc-idl writes them, for the libqrpc-msrpc guest tests:
- * 0 Add(long, long) -> long, 1 Note([message] long), 2 Stop().  The
- * manager records what it saw in the counters below.
+ * 0 Add(long, long) -> long, 1 Note([message] long), 2 Stop(),
+ * 3 [async] Slow([in] long x, [out] long *twice) -> long.  The manager
+ * records what it saw in the counters below; Slow's manager is the
+ * test's (slow_manager).
  */
 #ifndef QRPC_SELFTEST_MSRPC_CALC_H
 #define QRPC_SELFTEST_MSRPC_CALC_H
@@ -17,6 +19,7 @@ typedef struct {
 	INT32 (*Add)(INT32 a, INT32 b);
 	void (*Note)(INT32 n);
 	void (*Stop)(void);
+	void (*Slow)(PRPC_ASYNC_STATE p, INT32 x, INT32 *twice);
 } Calc_epv_t;
 
 static int adds, notes, note_sum;
@@ -44,7 +47,15 @@ static void stop_server(void)
 	RpcMgmtStopServerListening(NULL);
 }
 
-static Calc_epv_t calc_manager = { add, note, stop_server };
+/* Set by a test that calls Slow. */
+static void (*slow_manager)(PRPC_ASYNC_STATE p, INT32 x, INT32 *twice);
+
+static void slow(PRPC_ASYNC_STATE p, INT32 x, INT32 *twice)
+{
+	slow_manager(p, x, twice);
+}
+
+static Calc_epv_t calc_manager = { add, note, stop_server, slow };
 
 static void __RPC_STUB calc_add_stub(PRPC_MESSAGE m)
 {
@@ -86,10 +97,58 @@ static void __RPC_STUB calc_stop_stub(PRPC_MESSAGE m)
 	m->BufferLength = 0;
 }
 
-static RPC_DISPATCH_FUNCTION calc_table[] = {
-	calc_add_stub, calc_note_stub, calc_stop_stub,
+/* Slow's server half: its [out] value lives beside its async state. */
+struct slow_block {
+	RPC_ASYNC_STATE state;
+	INT32 twice;
 };
-static RPC_DISPATCH_TABLE calc_dispatch = { 3, calc_table, 0 };
+
+static RPC_STATUS slow_encode(void *buf, size_t cap, size_t *len,
+			      void *stub_info, void *ret)
+{
+	struct slow_block *b = stub_info;
+	struct qrpc_enc e;
+
+	qrpc_enc_init(&e, buf, cap);
+	qrpc_enc_i32(&e, *(INT32 *)ret);
+	qrpc_enc_i32(&e, b->twice);
+	*len = qrpc_enc_len(&e);
+	return e.err ? RPC_S_SERVER_OUT_OF_MEMORY : RPC_S_OK;
+}
+
+static void slow_release(PRPC_ASYNC_STATE p)
+{
+	free(p);		/* the block, which starts with the state */
+}
+
+static void __RPC_STUB calc_slow_stub(PRPC_MESSAGE m)
+{
+	Calc_epv_t *epv = m->ManagerEpv;
+	struct slow_block *b;
+	struct qrpc_dec d;
+	RPC_STATUS st;
+	int32_t x;
+
+	qrpc_dec_init(&d, m->Buffer, m->BufferLength);
+	qrpc_dec_i32(&d, &x);
+	if (qrpc_dec_end(&d))
+		RpcRaiseException(RPC_X_BAD_STUB_DATA);
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		RpcRaiseException(RPC_S_SERVER_OUT_OF_MEMORY);
+	st = QrpcAsyncServerBegin(m, &b->state, slow_encode, slow_release);
+	if (st != RPC_S_OK) {
+		free(b);
+		RpcRaiseException(st);
+	}
+	b->state.StubInfo = b;
+	epv->Slow(&b->state, x, &b->twice);
+}
+
+static RPC_DISPATCH_FUNCTION calc_table[] = {
+	calc_add_stub, calc_note_stub, calc_stop_stub, calc_slow_stub,
+};
+static RPC_DISPATCH_TABLE calc_dispatch = { 4, calc_table, 0 };
 
 static const RPC_SERVER_INTERFACE calc_if = {
 	.Length = sizeof(RPC_SERVER_INTERFACE),
@@ -171,6 +230,45 @@ static inline void Calc_Note(handle_t h, INT32 n)
 	qrpc_enc_init(&e, m.Buffer, m.BufferLength);
 	qrpc_enc_i32(&e, n);
 	st = I_RpcSendReceive(&m);
+	I_RpcFreeBuffer(&m);
+	if (st != RPC_S_OK)
+		RpcRaiseException(st);
+}
+
+/* Slow's client half: the [out] addresses travel with the handle. */
+struct slow_outs {
+	INT32 *twice;
+};
+
+static inline RPC_STATUS slow_decode(const void *reply, size_t len,
+				     void *outs, void *ret)
+{
+	struct slow_outs *o = outs;
+	struct qrpc_dec d;
+
+	qrpc_dec_init(&d, reply, len);
+	qrpc_dec_i32(&d, ret);
+	qrpc_dec_i32(&d, o->twice);
+	return qrpc_dec_end(&d) ? RPC_X_BAD_STUB_DATA : RPC_S_OK;
+}
+
+static inline void Calc_Slow(PRPC_ASYNC_STATE p, handle_t h, INT32 x,
+			     INT32 *twice)
+{
+	RPC_MESSAGE m = {
+		.Handle = h, .RpcInterfaceInformation = &calc_client_if,
+		.ProcNum = 3, .BufferLength = 4, .RpcFlags = RPC_BUFFER_ASYNC,
+	};
+	struct slow_outs o = { twice };
+	struct qrpc_enc e;
+	RPC_STATUS st;
+
+	st = I_RpcGetBuffer(&m);
+	if (st != RPC_S_OK)
+		RpcRaiseException(st);
+	qrpc_enc_init(&e, m.Buffer, m.BufferLength);
+	qrpc_enc_i32(&e, x);
+	st = QrpcAsyncClientCall(&m, p, slow_decode, &o, sizeof(o));
 	I_RpcFreeBuffer(&m);
 	if (st != RPC_S_OK)
 		RpcRaiseException(st);

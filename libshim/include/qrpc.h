@@ -337,8 +337,10 @@ int qrpc_async_complete(struct qrpc_async *a, void *reply, size_t reply_cap,
  *            does; zero: the server is told (qrpc_ctx_test_cancel()) and
  *            the call ends when it answers
  *
- * Either way the handle must still be completed.  Returns 0, or -EALREADY
- * if the call had already ended.
+ * Either way the handle must still be completed.  Returns 0, -EALREADY
+ * if the call had already ended, or -EAGAIN if a cooperative cancel found
+ * the call not yet in the module for a second (without io_uring, where a
+ * thread makes the call, it may start late).
  */
 int qrpc_async_cancel(struct qrpc_async *a, int abortive);
 

@@ -114,7 +114,8 @@ static RPC_STATUS client_get_buffer(PRPC_MESSAGE m, struct msrpc_binding *b)
 	c->kind = m->RpcFlags & RPCFLG_MESSAGE ? QRPC_KIND_MESSAGE :
 		  m->RpcFlags & RPC_NCA_FLAGS_MAYBE ? QRPC_KIND_MAYBE :
 		  QRPC_KIND_CALL;
-	if (c->kind == QRPC_KIND_CALL) {
+	/* An [async] request is copied when the call starts. */
+	if (c->kind == QRPC_KIND_CALL && !(m->RpcFlags & RPC_BUFFER_ASYNC)) {
 		ret = qrpc_call_prepare(c->qb, m->BufferLength, REPLY_CAP,
 					&c->cb);
 		if (ret) {

@@ -44,6 +44,45 @@ struct qrpc_binding *msrpc_binding_port(struct msrpc_binding *b,
 					const RPC_PROTSEQ_ENDPOINT *endpoints,
 					unsigned int n, RPC_STATUS *st);
 
+/*
+ * A call a server runs: the server's handle to it (RPC_MESSAGE.Handle,
+ * RpcServerTestCancel), on the worker's stack while the stub runs.  An
+ * [async] call has a heap twin (pending) that outlives the dispatch,
+ * behind RPC_ASYNC_STATE.RuntimeInfo, until the manager completes it.
+ */
+#define MSRPC_CALL_MAGIC	0x6c6c6163u	/* "call" */
+
+enum {
+	ASYNC_RUNNING = 1,	/* the stub (or its manager) still runs */
+	ASYNC_PENDING,		/* the worker left it for the manager */
+	ASYNC_DONE,		/* finished while the stub ran */
+};
+
+struct msrpc_call {
+	uint32_t magic;
+	struct qrpc_call_ctx *ctx;
+	bool have_reply;
+	struct msrpc_call *pending;	/* [async]: the heap twin */
+	PRPC_ASYNC_STATE async;
+	QRPC_ASYNC_ENCODE_FN *encode;
+	void (*release)(PRPC_ASYNC_STATE);
+	int astate;			/* ASYNC_* */
+	bool finishing;
+	uint32_t fault;			/* the result, if ASYNC_DONE */
+};
+
+/* The call @h is the server's handle to (NULL: this thread's), or NULL. */
+struct msrpc_call *msrpc_call_get(RPC_BINDING_HANDLE h);
+
+/* An [async] call's stub or manager raised @code: abort the call. */
+RPC_STATUS msrpc_async_server_abort(struct msrpc_call *c, RPC_STATUS code);
+
+/*
+ * The stub of the [async] call @c returned: QRPC_PENDING if the manager
+ * is still to complete it, else its result (0 or a fault; @c is freed).
+ */
+int msrpc_async_dispatch_end(struct msrpc_call *c);
+
 /* I_RpcGetBuffer() for a server stub; RPC_S_INVALID_BINDING if not. */
 RPC_STATUS msrpc_server_get_buffer(PRPC_MESSAGE Message);
 

@@ -60,17 +60,9 @@ static struct {
 };
 
 /* The call a server thread runs, for RpcServerTestCancel(NULL). */
-#define MSRPC_CALL_MAGIC	0x6c6c6163u	/* "call" */
-
-struct msrpc_call {
-	uint32_t magic;
-	struct qrpc_call_ctx *ctx;
-	bool have_reply;
-};
-
 static _Thread_local struct msrpc_call *current_call;
 
-static struct msrpc_call *call_get(RPC_BINDING_HANDLE h)
+struct msrpc_call *msrpc_call_get(RPC_BINDING_HANDLE h)
 {
 	struct msrpc_call *c = h ? h : current_call;
 
@@ -132,6 +124,12 @@ static int dispatch(struct qrpc_call_ctx *ctx, void *arg)
 	} RpcEndExcept
 	current_call = outer;
 	call.magic = 0;
+	if (call.pending) {
+		/* [async]: the manager completes it, now or later. */
+		if (fault != RPC_S_OK)
+			msrpc_async_server_abort(call.pending, fault);
+		return msrpc_async_dispatch_end(call.pending);
+	}
 	if (fault != RPC_S_OK)
 		return fault > 0 ? fault : RPC_S_CALL_FAILED;
 	if (call.have_reply)
@@ -141,7 +139,7 @@ static int dispatch(struct qrpc_call_ctx *ctx, void *arg)
 
 RPC_STATUS msrpc_server_get_buffer(PRPC_MESSAGE Message)
 {
-	struct msrpc_call *c = Message->Handle ? call_get(Message->Handle) :
+	struct msrpc_call *c = Message->Handle ? msrpc_call_get(Message->Handle) :
 						 NULL;
 	size_t cap;
 	void *buf;
@@ -158,7 +156,7 @@ RPC_STATUS msrpc_server_get_buffer(PRPC_MESSAGE Message)
 
 RPC_STATUS RPC_ENTRY RpcServerTestCancel(RPC_BINDING_HANDLE BindingHandle)
 {
-	struct msrpc_call *c = call_get(BindingHandle);
+	struct msrpc_call *c = msrpc_call_get(BindingHandle);
 
 	if (!c)
 		return BindingHandle ? RPC_S_INVALID_BINDING :
@@ -171,7 +169,7 @@ RPC_STATUS RPC_ENTRY QrpcServerInqCaller(RPC_BINDING_HANDLE Binding,
 					 int32_t *Pid, uint32_t *Uid,
 					 uint32_t *Gid)
 {
-	struct msrpc_call *c = call_get(Binding);
+	struct msrpc_call *c = msrpc_call_get(Binding);
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;

@@ -8,12 +8,12 @@
  *
  * It holds what headers written by qrpc-idl -h need, so that an
  * interface using MIDL's own types compiles with no Windows headers, and
- * declares the run time libqrpc-msrpc implements so far: string bindings,
+ * declares the run time libqrpc-msrpc implements: string bindings,
  * binding handles and servers (<rpcdce.h>), what stubs and the run time
- * exchange (<rpcdcep.h>), and RpcTryExcept and its family
- * (<rpcexcept.h>).  The functions not yet provided
- * (RpcAsync*) are not declared, so a program that calls one
- * fails to compile rather than to link.
+ * exchange (<rpcdcep.h>), [async] calls (<rpcasync.h>), and RpcTryExcept
+ * and its family (<rpcexcept.h>).  Windows functions it does not provide
+ * are not declared, so a program that calls one fails to compile rather
+ * than to link.
  */
 #ifndef QRPC_MSRPC_RPC_H
 #define QRPC_MSRPC_RPC_H
@@ -54,6 +54,12 @@ typedef int64_t LONGLONG;
 typedef uint64_t ULONGLONG;
 typedef unsigned int UINT;
 typedef int BOOL;
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
 typedef int32_t HRESULT;
 typedef void *PVOID, *HANDLE;
 

@@ -2,8 +2,9 @@
 /*
  * <rpcasync.h> on Linux, from qrpc-msrpc: RPC_ASYNC_STATE, the handle of
  * an [async] call, laid out as Windows lays it out (rpc.h says why the
- * widths match).  How qrpc fills its notification fields (an eventfd for
- * an Event, a descriptor for Ioc) is the run time's, documented with it.
+ * widths match), and the RpcAsync* functions.  What the notification
+ * fields hold on Linux (an eventfd for an Event, a descriptor for Ioc) is
+ * in RpcAsyncInitializeHandle(3).
  */
 #ifndef QRPC_MSRPC_RPCASYNC_H
 #define QRPC_MSRPC_RPCASYNC_H
@@ -78,6 +79,57 @@ typedef struct _RPC_ASYNC_STATE {
 
 #define RpcAsyncGetCallHandle(pAsync) \
 	(((PRPC_ASYNC_STATE)(pAsync))->RuntimeInfo)
+
+RPC_STATUS RPC_ENTRY RpcAsyncInitializeHandle(PRPC_ASYNC_STATE pAsync,
+					      unsigned int Size);
+RPC_STATUS RPC_ENTRY RpcAsyncGetCallStatus(PRPC_ASYNC_STATE pAsync);
+RPC_STATUS RPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync,
+					  void *Reply);
+RPC_STATUS RPC_ENTRY RpcAsyncAbortCall(PRPC_ASYNC_STATE pAsync,
+				       unsigned long ExceptionCode);
+RPC_STATUS RPC_ENTRY RpcAsyncCancelCall(PRPC_ASYNC_STATE pAsync,
+					BOOL fAbortCall);
+
+/*
+ * RpcNotificationTypeIoc on Linux: u.IOC.hIOPort holds a file descriptor
+ * (cast to HANDLE), the write end of a pipe the program reads with its
+ * other I/O (epoll, io_uring, poll); each completed call writes one of
+ * these there, whole.
+ */
+typedef struct _QRPC_IOC_COMPLETION {
+	DWORD_PTR CompletionKey;	/* u.IOC.dwCompletionKey */
+	struct _OVERLAPPED *Overlapped;	/* u.IOC.lpOverlapped */
+	PRPC_ASYNC_STATE Async;
+} QRPC_IOC_COMPLETION;
+
+/*
+ * For qrpc-idl's stubs, not programs.  A client stub of an [async]
+ * procedure builds the request as for a plain call (I_RpcGetBuffer with
+ * RPC_BUFFER_ASYNC in RpcFlags), then QrpcAsyncClientCall() starts it
+ * and returns; RpcAsyncCompleteCall() later runs the stub's Decode on
+ * the reply, with a copy of the OutsSize bytes at Outs (the addresses of
+ * the [out] parameters) and the program's Reply.
+ *
+ * A server stub of an [async] procedure calls QrpcAsyncServerBegin()
+ * before its manager, with an RPC_ASYNC_STATE in a block of its own
+ * whose StubInfo the stub points at what Encode needs (the [out]
+ * values); RpcAsyncCompleteCall() runs Encode into the reply area, then
+ * Release (which frees the block), from whichever thread completes.
+ */
+typedef RPC_STATUS QRPC_ASYNC_DECODE_FN(const void *Reply, size_t Length,
+					void *Outs, void *ReturnValue);
+typedef RPC_STATUS QRPC_ASYNC_ENCODE_FN(void *Buffer, size_t Capacity,
+					size_t *Length, void *StubInfo,
+					void *ReturnValue);
+
+RPC_STATUS RPC_ENTRY QrpcAsyncClientCall(PRPC_MESSAGE Message,
+					 PRPC_ASYNC_STATE pAsync,
+					 QRPC_ASYNC_DECODE_FN *Decode,
+					 const void *Outs, size_t OutsSize);
+RPC_STATUS RPC_ENTRY QrpcAsyncServerBegin(PRPC_MESSAGE Message,
+					  PRPC_ASYNC_STATE pAsync,
+					  QRPC_ASYNC_ENCODE_FN *Encode,
+					  void (*Release)(PRPC_ASYNC_STATE));
 
 #ifdef __cplusplus
 }
