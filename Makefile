@@ -47,7 +47,8 @@ lib:
 tools: lib
 	@$(MAKE) --no-print-directory -C tools
 
-selftests: lib
+# The selftests' stubs are qrpc-idl's.
+selftests: lib tools
 	@$(MAKE) --no-print-directory -C selftests
 
 ifneq ($(KDIR),)

@@ -569,7 +569,7 @@ static bool uses_com(const struct decl *list)
 }
 
 /* "dir/name.idl" -> "name", the guard's stem. */
-static void stem(const char *path, char *buf, size_t cap)
+void gen_stem(const char *path, char *buf, size_t cap)
 {
 	const char *b = strrchr(path, '/');
 	size_t n;
@@ -713,7 +713,7 @@ int header_emit(FILE *out, const struct ast *ast, const struct gen_options *g)
 
 	if (!f)
 		return -1;
-	stem(f->path, name, sizeof(name));
+	gen_stem(f->path, name, sizeof(name));
 	for (const struct idl_file *i = ast->files; i; i = i->next)
 		scan_ns(&h, i->decls);
 	fprintf(out,
@@ -771,8 +771,9 @@ static char *out_path(const struct gen_options *g, const char *path)
  * Write through to @full: /dev/null, a pipe, a terminal or a symbolic
  * link must stay what they are, so they are opened, not renamed over.
  */
-static int write_through(const struct ast *ast, const struct gen_options *g,
-			 const char *full, struct diag *d)
+static int write_through(const char *full,
+			 int (*emit)(FILE *out, void *arg), void *arg,
+			 struct diag *d)
 {
 	FILE *fp = fopen(full, "w");
 	int err;
@@ -782,7 +783,7 @@ static int write_through(const struct ast *ast, const struct gen_options *g,
 			   strerror(errno));
 		return -1;
 	}
-	err = header_emit(fp, ast, g) ? (ferror(fp) ? errno : ENOMEM) : 0;
+	err = emit(fp, arg) ? (ferror(fp) ? errno : ENOMEM) : 0;
 	if (fclose(fp) && !err)
 		err = errno;
 	if (!err)
@@ -791,8 +792,8 @@ static int write_through(const struct ast *ast, const struct gen_options *g,
 	return -1;
 }
 
-int header_write(const struct ast *ast, const struct gen_options *g,
-		 const char *path, struct diag *d)
+int gen_write(const struct gen_options *g, const char *path,
+	      int (*emit)(FILE *out, void *arg), void *arg, struct diag *d)
 {
 	char *full = out_path(g, path), *tmp = NULL;
 	FILE *fp = NULL;
@@ -801,17 +802,17 @@ int header_write(const struct ast *ast, const struct gen_options *g,
 	mode_t mask;
 
 	if (full && !lstat(full, &st) && !S_ISREG(st.st_mode)) {
-		ret = write_through(ast, g, full, d);
+		ret = write_through(full, emit, arg, d);
 		free(full);
 		return ret;
 	}
 	if (!full || asprintf(&tmp, "%s.XXXXXX", full) < 0) {
 		tmp = NULL;
-		diag_error(d, NULL, 0, "out of memory writing the header");
+		diag_error(d, NULL, 0, "out of memory writing '%s'", path);
 		goto out;
 	}
 	/* A temporary file beside the target, renamed over it at the end,
-	 * so that a failed run never leaves a half-written header. */
+	 * so that a failed run never leaves a half-written file. */
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		diag_error(d, NULL, 0, "cannot create '%s': %s", full,
@@ -826,7 +827,7 @@ int header_write(const struct ast *ast, const struct gen_options *g,
 		close(fd);
 		goto fail;
 	}
-	/* mkstemp makes it 0600; a header is as readable as any file. */
+	/* mkstemp makes it 0600; output is as readable as any file. */
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask)) {
@@ -834,7 +835,7 @@ int header_write(const struct ast *ast, const struct gen_options *g,
 		fclose(fp);
 		goto fail;
 	}
-	if (header_emit(fp, ast, g)) {
+	if (emit(fp, arg)) {
 		err = ferror(fp) ? errno : ENOMEM;
 		fclose(fp);
 		goto fail;
@@ -857,4 +858,24 @@ out:
 	free(tmp);
 	free(full);
 	return ret;
+}
+
+struct header_job {
+	const struct ast *ast;
+	const struct gen_options *g;
+};
+
+static int emit_header(FILE *out, void *arg)
+{
+	const struct header_job *j = arg;
+
+	return header_emit(out, j->ast, j->g);
+}
+
+int header_write(const struct ast *ast, const struct gen_options *g,
+		 const char *path, struct diag *d)
+{
+	struct header_job j = { ast, g };
+
+	return gen_write(g, path, emit_header, &j, d);
 }

@@ -107,6 +107,13 @@ const char *hg_generic_name(struct hgen *h, const struct type *t);
 void hg_rpc_interface(struct hgen *h, const struct decl *d);
 /* A procedure of h->rpc_iface. */
 void hg_rpc_proc(struct hgen *h, const struct decl *fn);
+/* "RET PREFIXNAME(params)", as the prototype has it, for a definition. */
+void hg_rpc_signature(struct hgen *h, const struct decl *iface,
+		      const struct decl *fn, const char *pfx);
+/* Whether [explicit_handle] gives @fn a first "handle_t IDL_handle". */
+bool hg_rpc_adds_idl_handle(const struct decl *iface, const struct decl *fn);
+/* handle_t, a [handle] type or a context handle, through typedefs. */
+bool hg_is_handle_type(const struct type *t);
 /* The version numbers of [version(M.m)]. */
 void hg_version(const struct decl *d, unsigned int *major, unsigned int *minor);
 

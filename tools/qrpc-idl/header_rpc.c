@@ -92,11 +92,11 @@ static void direction(struct hgen *h, const struct param *p)
 }
 
 /*
- * One procedure: a prototype "RET PREFIXNAME(...);", or with @member an
- * EPV member "RET (*NAME)(...);".
+ * One procedure's declarator: "RET PREFIXNAME(...)", or with @member an
+ * EPV member's "RET (*NAME)(...)".
  */
-static void proc(struct hgen *h, const struct decl *iface,
-		 const struct decl *fn, const char *pfx, bool member)
+static void signature(struct hgen *h, const struct decl *iface,
+		      const struct decl *fn, const char *pfx, bool member)
 {
 	const struct type *f = fn->type;
 	bool async = is_async(iface, fn);
@@ -147,7 +147,32 @@ static void proc(struct hgen *h, const struct decl *iface,
 	fputc(')', h->out);
 	if (!async)
 		hg_decl_close(h, f->sub);
+}
+
+/* A prototype, or with @member an EPV member, as the header has them. */
+static void proc(struct hgen *h, const struct decl *iface,
+		 const struct decl *fn, const char *pfx, bool member)
+{
+	if (!fn->type || fn->type->kind != TYPE_FUNCTION)
+		return;
+	signature(h, iface, fn, pfx, member);
 	fputs(";\n", h->out);
+}
+
+void hg_rpc_signature(struct hgen *h, const struct decl *iface,
+		      const struct decl *fn, const char *pfx)
+{
+	signature(h, iface, fn, pfx, false);
+}
+
+bool hg_rpc_adds_idl_handle(const struct decl *iface, const struct decl *fn)
+{
+	return adds_idl_handle(iface, fn);
+}
+
+bool hg_is_handle_type(const struct type *t)
+{
+	return handle_type(t, 0);
 }
 
 /* The names the prototypes carry: client and server prefixes, once. */

@@ -12,6 +12,7 @@
 #include "cpp_cache.h"
 #include "frontend.h"
 #include "header.h"
+#include "stub.h"
 
 #define QRPC_IDL_VERSION "0.1"
 
@@ -39,8 +40,12 @@ static const char usage_text[] =
 "  --syntax-only          parse and merge the ACF, nothing else\n"
 "  --dump-ast             print the syntax tree to standard output\n"
 "  -h FILE                write the C header to FILE\n"
-"  -c, -s, -p             client stub, server stub, proxy (not\n"
-"                         implemented yet: an error)\n"
+"  -c, -s                 write the client stub NAME_c.c, the server\n"
+"                         stub NAME_s.c (RPC interfaces; they include\n"
+"                         the -h header, default NAME.h)\n"
+"  --cstub=FILE, --sstub=FILE\n"
+"                         name the client or server stub (implies -c, -s)\n"
+"  -p                     proxy (not implemented yet: an error)\n"
 "  -o DIR                 output directory\n"
 "  --prefix-client=P, --prefix-server=P, --prefix-all=P\n"
 "                         prefix for generated routine names\n"
@@ -65,6 +70,7 @@ struct cli {
 	const char **include_dirs;
 	unsigned n_include_dirs;
 	const char *header;
+	const char *cstub, *sstub;
 	bool syntax_only, dump_ast;
 	bool want_client, want_server, want_proxy;
 	struct frontend_options fe;
@@ -155,6 +161,12 @@ static int parse_args(struct cli *c, struct diag *d, int argc, char **argv)
 			c->cache_set = true;
 		} else if (!strcmp(a, "--no-acf")) {
 			c->fe.no_acf = true;
+		} else if (!strncmp(a, "--cstub=", 8) && a[8]) {
+			c->cstub = a + 8;
+			c->want_client = true;
+		} else if (!strncmp(a, "--sstub=", 8) && a[8]) {
+			c->sstub = a + 8;
+			c->want_server = true;
 		} else if (!strcmp(a, "-c")) {
 			c->want_client = true;
 		} else if (!strcmp(a, "-s")) {
@@ -236,6 +248,32 @@ static int parse_args(struct cli *c, struct diag *d, int argc, char **argv)
 	return 0;
 }
 
+/* -c and -s: NAME_c.c and NAME_s.c, including the -h header's name. */
+static int write_stubs(const struct cli *c, const struct ast *ast,
+		       struct diag *d)
+{
+	char stem[256], hdr[300], cs[300], ss[300];
+	const char *h = c->header;
+	int ret = 0;
+
+	gen_stem(c->input, stem, sizeof(stem));
+	if (h && strrchr(h, '/'))
+		h = strrchr(h, '/') + 1;
+	if (!h) {
+		snprintf(hdr, sizeof(hdr), "%s.h", stem);
+		h = hdr;
+	}
+	snprintf(cs, sizeof(cs), "%s_c.c", stem);
+	snprintf(ss, sizeof(ss), "%s_s.c", stem);
+	if (c->want_client &&
+	    stub_write(ast, &c->gen, c->cstub ? c->cstub : cs, h, false, d))
+		ret = -1;
+	if (c->want_server &&
+	    stub_write(ast, &c->gen, c->sstub ? c->sstub : ss, h, true, d))
+		ret = -1;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -266,10 +304,6 @@ int main(int argc, char **argv)
 	c.fe.include_dirs = c.include_dirs;
 	c.fe.n_include_dirs = c.n_include_dirs;
 	if (!c.syntax_only) {
-		if (c.want_client)
-			diag_error(&d, NULL, 0, "-c (client stub) is not implemented yet");
-		if (c.want_server)
-			diag_error(&d, NULL, 0, "-s (server stub) is not implemented yet");
 		if (c.want_proxy)
 			diag_error(&d, NULL, 0, "-p (proxy) is not implemented yet");
 		if (d.errors) {
@@ -283,8 +317,14 @@ int main(int argc, char **argv)
 		ret = 1;
 	if (!ret && c.dump_ast)
 		ast_dump(stdout, &fe.ast);
+	if (!ret && !c.syntax_only && (c.want_client || c.want_server) &&
+	    stub_check(&fe.ast, &d))
+		ret = 1;
 	if (!ret && !c.syntax_only && c.header &&
 	    header_write(&fe.ast, &c.gen, c.header, &d))
+		ret = 1;
+	if (!ret && !c.syntax_only && (c.want_client || c.want_server) &&
+	    write_stubs(&c, &fe.ast, &d))
 		ret = 1;
 	if (d.errors)
 		ret = 1;

@@ -2,8 +2,8 @@
 /*
  * libFuzzer target for the whole compiler but its file output: the test
  * of whether a file needs the preprocessor, lexer, parser, import
- * handling, ACF merge, diagnostics, the semantic checks, the AST dump
- * and the header generator (writing to /dev/null).
+ * handling, ACF merge, diagnostics, the semantic checks, the AST dump,
+ * the header generator and the stubs' (writing to /dev/null).
  *
  * The input is an IDL file, optionally followed by a NUL byte and an
  * ACF.  Both are in-memory files ("fuzz.idl", "fuzz.acf") preprocessed
@@ -22,6 +22,7 @@
 #include "cpp.h"
 #include "frontend.h"
 #include "header.h"
+#include "stub.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,6 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    check_run(&fe.ast, &d) == 0) {
 		ast_dump(sink, &fe.ast);
 		header_emit(sink, &fe.ast, NULL);
+		if (stub_check(&fe.ast, &d) == 0) {
+			stub_emit(sink, &fe.ast, NULL, "fuzz.h", false);
+			stub_emit(sink, &fe.ast, NULL, "fuzz.h", true);
+		}
 	}
 	frontend_fini(&fe);
 	diag_fini(&d);

@@ -43,9 +43,9 @@ TEST(stubs_not_implemented_header_written)
 	struct cli_result r;
 
 	W("ok.idl", "interface I { void f(long); }\n");
-	run(&r, "-c ok.idl");
+	run(&r, "-p ok.idl");
 	EXPECT_EQ(1, r.status);
-	EXPECT_STREQ("qrpc-idl: error: -c (client stub) is not implemented yet\n",
+	EXPECT_STREQ("qrpc-idl: error: -p (proxy) is not implemented yet\n",
 		     r.err);
 	run(&r, "-h ok.h ok.idl");
 	EXPECT_EQ(0, r.status);
