@@ -20,10 +20,10 @@
 /*
  * Slow's manager, by x: 1 completes at once (x + 1, twice = 2x); 2
  * completes from another thread once the test posts "go"; 3 aborts with
- * 4321 from another thread; 4 waits for the client's cancel and aborts
- * with RPC_S_CALL_CANCELLED; 5 raises 777.
+ * 4321 from another thread; 4 waits for the client's cancel (3 s at
+ * most) and aborts with RPC_S_CALL_CANCELLED; 5 raises 777.
  */
-static sem_t go;
+static sem_t go, entered;
 
 struct later {
 	PRPC_ASYNC_STATE p;
@@ -36,14 +36,21 @@ static void *finish_later(void *arg)
 	INT32 r = l->x + 1;
 
 	if (l->x == 2) {
+		sem_post(&entered);	/* the manager holds the call now */
 		sem_wait(&go);
 		*l->twice = 2 * l->x;
 		RpcAsyncCompleteCall(l->p, &r);
 	} else if (l->x == 3) {
 		RpcAsyncAbortCall(l->p, 4321);
 	} else {
-		while (RpcServerTestCancel(RpcAsyncGetCallHandle(l->p)) !=
-		       RPC_S_OK)
+		/*
+		 * A call cancelled before it reached the module arrives
+		 * with no cancel to see: it ends on its own after a while,
+		 * since the server's stop waits for every [async] call.
+		 */
+		for (int i = 0; i < 3000 &&
+		     RpcServerTestCancel(RpcAsyncGetCallHandle(l->p)) !=
+		     RPC_S_OK; i++)
 			usleep(1000);
 		RpcAsyncAbortCall(l->p, RPC_S_CALL_CANCELLED);
 	}
@@ -84,6 +91,7 @@ FIXTURE_SETUP(as)
 	char s[96];
 
 	sem_init(&go, 0, 0);
+	sem_init(&entered, 0, 0);
 	slow_manager = manager;
 	t_port_name(self->name, "as");
 	ASSERT_EQ(RPC_S_OK,
@@ -295,6 +303,37 @@ TEST_F(as, cancels_without_io_uring)
 		EXPECT_EQ(RPC_S_CALL_CANCELLED, finish(&self->st, &r));
 	}
 	RpcBindingFree(&h);
+}
+
+/* The server's stop waits for the [async] calls its managers still hold. */
+static int stop_returned;
+
+static void *stopper(void *arg)
+{
+	*(RPC_STATUS *)arg = RpcMgmtStopServerListening(NULL);
+	__atomic_store_n(&stop_returned, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+TEST_F(as, a_stop_waits_for_pending_calls)
+{
+	INT32 twice = 0, r = 0;
+	RPC_STATUS st = -1;
+	pthread_t t;
+
+	ASSERT_EQ(RPC_S_OK, start(&self->st, self->h, 2, &twice));
+	sem_wait(&entered);
+	ASSERT_EQ(0, pthread_create(&t, NULL, stopper, &st));
+	/* The manager holds the call until "go": the stop must wait. */
+	usleep(100 * 1000);
+	EXPECT_EQ(0, __atomic_load_n(&stop_returned, __ATOMIC_SEQ_CST));
+	sem_post(&go);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(RPC_S_OK, st);
+	/* Completed before the workers went: the reply came. */
+	EXPECT_EQ(RPC_S_OK, finish(&self->st, &r));
+	EXPECT_EQ(3, r);
+	EXPECT_EQ(4, twice);
 }
 
 TEST_HARNESS_MAIN

@@ -247,6 +247,7 @@ static RPC_STATUS server_finish(struct msrpc_call *c, void *Reply,
 	c->magic = 0;
 	qrpc_ctx_complete(c->ctx, fault);
 	free(c);
+	msrpc_async_pending(-1);	/* its worker may go now */
 	return st;
 }
 
@@ -254,10 +255,13 @@ int msrpc_async_dispatch_end(struct msrpc_call *c)
 {
 	int expected = ASYNC_RUNNING, ret;
 
+	/* Counted first, so that a stop never misses it. */
+	msrpc_async_pending(1);
 	if (__atomic_compare_exchange_n(&c->astate, &expected, ASYNC_PENDING,
 					false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		return QRPC_PENDING;
+	msrpc_async_pending(-1);
 	ret = (int)c->fault;
 	c->magic = 0;
 	free(c);

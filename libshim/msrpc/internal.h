@@ -83,6 +83,9 @@ RPC_STATUS msrpc_async_server_abort(struct msrpc_call *c, RPC_STATUS code);
  */
 int msrpc_async_dispatch_end(struct msrpc_call *c);
 
+/* Count an [async] call left to its manager (+1), or completed (-1). */
+void msrpc_async_pending(int delta);
+
 /* I_RpcGetBuffer() for a server stub; RPC_S_INVALID_BINDING if not. */
 RPC_STATUS msrpc_server_get_buffer(PRPC_MESSAGE Message);
 

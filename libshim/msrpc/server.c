@@ -54,10 +54,23 @@ static struct {
 	bool listening;
 	bool stopping;		/* a stop or a re-registration is under way */
 	unsigned int threads;
+	/* [async] calls a manager is still to complete (their worker's). */
+	unsigned int pending_async;
+	pthread_cond_t no_pending;
 } S = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.stopped = PTHREAD_COND_INITIALIZER,
+	.no_pending = PTHREAD_COND_INITIALIZER,
 };
+
+void msrpc_async_pending(int delta)
+{
+	pthread_mutex_lock(&S.lock);
+	S.pending_async += delta;
+	if (!S.pending_async)
+		pthread_cond_broadcast(&S.no_pending);
+	pthread_mutex_unlock(&S.lock);
+}
 
 /* The call a server thread runs, for RpcServerTestCancel(NULL). */
 static _Thread_local struct msrpc_call *current_call;
@@ -451,6 +464,13 @@ static void stop(void)
 	unsigned int n = 0;
 
 	pthread_mutex_lock(&S.lock);
+	/*
+	 * A pending [async] call belongs to its worker until completed:
+	 * the workers go only after every such call, as on Windows, where
+	 * RpcServerListen returns once all calls are done.
+	 */
+	while (S.pending_async)
+		pthread_cond_wait(&S.no_pending, &S.lock);
 	for (unsigned int i = 0; i < S.n_ep; i++)
 		if (S.ep[i].srv)
 			srv[n++] = S.ep[i].srv;
