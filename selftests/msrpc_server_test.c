@@ -72,8 +72,10 @@ TEST_F(msrpc, calls_reach_the_stub_and_faults_come_back)
 	EXPECT_EQ(RPC_X_BAD_STUB_DATA,
 		  qrpc_call(self->b, &calc_id, 0, &bad, 2, &r, sizeof(r), NULL));
 	EXPECT_EQ(0, adds);
+	/* Past the interface's last operation. */
 	EXPECT_EQ(RPC_S_PROCNUM_OUT_OF_RANGE,
-		  qrpc_call(self->b, &calc_id, 3, NULL, 0, &r, sizeof(r), NULL));
+		  qrpc_call(self->b, &calc_id, calc_dispatch.DispatchTableCount,
+			    NULL, 0, &r, sizeof(r), NULL));
 	/* Outside a call there is none to ask about. */
 	EXPECT_EQ(RPC_S_NO_CALL_ACTIVE, RpcServerTestCancel(NULL));
 	EXPECT_EQ(RPC_S_OK, RpcMgmtStopServerListening(NULL));
